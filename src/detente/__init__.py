@@ -1,0 +1,44 @@
+"""detente: analyse negotiations with difficult partners.
+
+The Graph Model for Conflict Resolution (GMCR) in Python: model a conflict in option form,
+compile it to a state space of integer codes, and ask which states are stable, for whom and
+under which solution concept.
+
+>>> import detente
+>>> result = detente.analyze(detente.load_case("chicken"))
+>>> [result.space.label(s) for s in result.equilibria("GMR")]
+['NN', 'YN', 'NY']
+"""
+
+from .analysis import CONCEPTS, StabilityResult, analyze, concept_name, stable_for
+from .cases import list_cases, load_case
+from .errors import DetenteError, ModelError, SizeLimitError
+from .io import dump_model, load_model, parse_model
+from .model import Condition, Conflict, DecisionMaker, Option, Preferences
+from .space import StateSpace, compile_conflict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CONCEPTS",
+    "Condition",
+    "Conflict",
+    "DecisionMaker",
+    "DetenteError",
+    "ModelError",
+    "Option",
+    "Preferences",
+    "SizeLimitError",
+    "StabilityResult",
+    "StateSpace",
+    "__version__",
+    "analyze",
+    "compile_conflict",
+    "concept_name",
+    "dump_model",
+    "list_cases",
+    "load_case",
+    "load_model",
+    "parse_model",
+    "stable_for",
+]

@@ -1,0 +1,185 @@
+"""Stability analysis of a whole conflict: every concept, every decision maker, every state.
+
+>>> from detente import load_case, analyze
+>>> result = analyze(load_case("prisoners-dilemma"))
+>>> [result.space.label(s) for s in result.equilibria("Nash")]
+['DD']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .engine import gmr_stable, nash_stable, seq_stable, sim_stable, smr_stable
+from .errors import DetenteError
+from .model import Conflict
+from .space import StateSpace, compile_conflict
+
+#: Concepts in the order they are reported.
+CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
+DEFAULT_CONCEPTS = CONCEPTS
+
+_ALIASES = {
+    "nash": "Nash",
+    "r": "Nash",
+    "gmr": "GMR",
+    "smr": "SMR",
+    "seq": "SEQ",
+    "sim": "SIM",
+    "seqsim": "SEQSIM",
+    "seq&sim": "SEQSIM",
+    "seq+sim": "SEQSIM",
+}
+
+
+class ConceptError(DetenteError, ValueError):
+    """An unknown solution concept name."""
+
+
+def concept_name(text: str) -> str:
+    """Canonical name of a solution concept ('nash' -> 'Nash', 'l3' -> 'L3', 'nm' -> 'NM')."""
+    key = text.strip().lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    if re.fullmatch(r"l\d+", key) and int(key[1:]) >= 1:
+        return "L" + key[1:]
+    if key in ("nm", "nonmyopic", "non-myopic"):
+        return "NM"
+    known = ", ".join((*CONCEPTS, "L<h>", "NM"))
+    raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
+
+
+def stable_for(
+    space: StateSpace,
+    concept: str,
+    dm: int,
+    ranks: np.ndarray | None = None,
+    moves: Sequence[np.ndarray] | None = None,
+) -> np.ndarray:
+    """Boolean array over states: stable for DM ``dm`` under ``concept``.
+
+    ``ranks``/``moves`` default to the space's own; pass others to analyse perceived or
+    sampled preferences on the same state space.
+    """
+    concept = concept_name(concept)
+    ranks = space.ranks if ranks is None else ranks
+    moves = space.moves if moves is None else moves
+    if concept == "Nash":
+        return nash_stable(moves, ranks, dm)
+    if concept == "GMR":
+        return gmr_stable(moves, ranks, dm)
+    if concept == "SMR":
+        return smr_stable(moves, ranks, dm)
+    if concept == "SEQ":
+        return seq_stable(moves, ranks, dm)
+    if concept == "SIM":
+        return sim_stable(moves, ranks, dm, space.codes, space.states_of_codes)
+    if concept == "SEQSIM":
+        return seq_stable(moves, ranks, dm) & sim_stable(
+            moves, ranks, dm, space.codes, space.states_of_codes
+        )
+    from .engine.limited_move import limited_move_stable, nonmyopic_stable
+
+    if concept == "NM":
+        return nonmyopic_stable(moves, ranks, dm)
+    return limited_move_stable(moves, ranks, dm, int(concept[1:]))
+
+
+@dataclass
+class StabilityResult:
+    """Stability of every state for every DM under each concept.
+
+    ``stable[concept]`` is an (n_dms, n_states) boolean array.
+    """
+
+    space: StateSpace
+    stable: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def concepts(self) -> list[str]:
+        return list(self.stable)
+
+    def equilibria(self, concept: str) -> np.ndarray:
+        """0-based indices of the states stable for every DM under ``concept``."""
+        return np.flatnonzero(self.stable[concept_name(concept)].all(axis=0))
+
+    def stable_states(self, concept: str, dm: int | str) -> np.ndarray:
+        """0-based indices of the states stable for one DM."""
+        index = dm if isinstance(dm, int) else self.space.dm_names.index(dm)
+        return np.flatnonzero(self.stable[concept_name(concept)][index])
+
+    # -- output ----------------------------------------------------------------------------
+    def to_json(self, *, summary: bool = False) -> dict[str, Any]:
+        """The documented JSON contract of ``detente analyze --format json``.
+
+        States are numbered from 1; ``values`` follow the model's option order.  With
+        ``summary`` only counts and equilibria are given (for large conflicts).
+        """
+        space = self.space
+        equilibria = {c: [int(s) + 1 for s in self.equilibria(c)] for c in self.stable}
+        if summary:
+            return {
+                "n_states": space.n_states,
+                "counts": {
+                    c: {
+                        "stable": {
+                            dm: int(a.sum()) for dm, a in zip(space.dm_names, arr, strict=True)
+                        },
+                        "equilibria": len(equilibria[c]),
+                    }
+                    for c, arr in self.stable.items()
+                },
+                "equilibria": equilibria,
+            }
+        return {
+            "states": [
+                {"id": s + 1, "label": space.label(s), "values": space.values[s].astype(int).tolist()}
+                for s in range(space.n_states)
+            ],
+            "stability": {
+                c: {
+                    dm: [int(s) + 1 for s in np.flatnonzero(arr[i])]
+                    for i, dm in enumerate(space.dm_names)
+                }
+                for c, arr in self.stable.items()
+            },
+            "equilibria": equilibria,
+        }
+
+    def to_frame(self):  # -> pandas.DataFrame
+        """One row per state: number, label, and a column per (concept, DM) plus equilibrium."""
+        import pandas as pd
+
+        space = self.space
+        data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
+        for concept, arr in self.stable.items():
+            for i, dm in enumerate(space.dm_names):
+                data[(concept, dm)] = arr[i]
+            data[(concept, "equilibrium")] = arr.all(axis=0)
+        frame = pd.DataFrame(data).set_index("state")
+        return frame
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()._repr_html_()
+
+
+def analyze(
+    model: Conflict | StateSpace,
+    concepts: Iterable[str] = DEFAULT_CONCEPTS,
+    *,
+    ranks: np.ndarray | None = None,
+) -> StabilityResult:
+    """Stability of every state for every DM under each of ``concepts``."""
+    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    result = StabilityResult(space)
+    for concept in concepts:
+        name = concept_name(concept)
+        result.stable[name] = np.stack(
+            [stable_for(space, name, dm, ranks=ranks) for dm in range(space.n_dms)]
+        )
+    return result

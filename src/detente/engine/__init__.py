@@ -1,0 +1,19 @@
+"""The stability engine: pure, vectorised functions over move arrays and ranks.
+
+It imports nothing from the interfaces (CLI, web, report); they import it.
+"""
+
+from .reach import coalition_reach_min, gather_max, gather_min, improvements
+from .stability import gmr_stable, nash_stable, seq_stable, sim_stable, smr_stable
+
+__all__ = [
+    "coalition_reach_min",
+    "gather_max",
+    "gather_min",
+    "gmr_stable",
+    "improvements",
+    "nash_stable",
+    "seq_stable",
+    "sim_stable",
+    "smr_stable",
+]

@@ -1,0 +1,96 @@
+"""Vectorised primitives over padded move arrays.
+
+A *move array* for one decision maker is an int32 array of shape (n, width): row s holds the
+states the DM reaches from s in one move, padded with the sentinel ``n``.  Values per state
+are extended by one entry at index ``n`` (the sentinel) so that a gather needs no masking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: Larger than any rank; used as "+infinity" for int32 ranks.
+TOP = np.int32(2**30)
+#: Smaller than any rank; used as "-infinity".
+BOTTOM = np.int32(-(2**30))
+
+
+def extend(values: np.ndarray, fill: np.int32) -> np.ndarray:
+    """``values`` with one more entry (the sentinel's) equal to ``fill``."""
+    out = np.empty(values.size + 1, dtype=np.int32)
+    out[:-1] = values
+    out[-1] = fill
+    return out
+
+
+def gather_min(values: np.ndarray, moves: np.ndarray) -> np.ndarray:
+    """min over each row's targets of ``values``; TOP where a row has no move."""
+    if moves.shape[1] == 0:
+        return np.full(moves.shape[0], TOP, dtype=np.int32)
+    return extend(values, TOP)[moves].min(axis=1)
+
+
+def gather_max(values: np.ndarray, moves: np.ndarray) -> np.ndarray:
+    """max over each row's targets of ``values``; BOTTOM where a row has no move."""
+    if moves.shape[1] == 0:
+        return np.full(moves.shape[0], BOTTOM, dtype=np.int32)
+    return extend(values, BOTTOM)[moves].max(axis=1)
+
+
+def improvements(moves: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """The unilateral improvements: ``moves`` with every non-improving target replaced by
+    the sentinel (R+_i(s) of Fang, Hipel & Kilgour 1993)."""
+    n = moves.shape[0]
+    if moves.shape[1] == 0:
+        return moves
+    better = extend(rank, BOTTOM)[moves] > rank[:, None]
+    out = np.where(better, moves, np.int32(n)).astype(np.int32)
+    out.sort(axis=1)
+    width = int((out < n).sum(axis=1).max()) if n else 0
+    return np.ascontiguousarray(out[:, :width])
+
+
+def coalition_reach_min(
+    member_moves: Sequence[np.ndarray], value: np.ndarray
+) -> np.ndarray:
+    """For every state s1: the least ``value`` over s1 itself and every state the coalition
+    reaches from s1 by a legal sequence of unilateral moves.
+
+    A legal sequence (Fang, Hipel & Kilgour 1993, R_H(s)) lets any member move any number of
+    times but never twice in a row.  ``member_moves[k]`` are the moves member k may make
+    (all its unilateral moves for R_H, only its improvements for R+_H).
+
+    Let f_j(s) be the least value reachable from s when member j moved last (j may not move
+    next), and g_k(s) = min over t in member k's moves from s of f_k(t).  Then
+    f_j(s) = min(value(s), min over k != j of g_k(s)) — a fixpoint computed by sweeping the
+    members in turn (Gauss-Seidel), each sweep vectorised over all states.  Values only
+    decrease, so the iteration ends; the answer is min(value(s), min over k of g_k(s)).
+    Memory: one value array per member.  Never n x n.
+    """
+    value = np.asarray(value, dtype=np.int32)
+    members = [m for m in member_moves if m.shape[1] > 0]
+    if not members:
+        return value.copy()
+    if len(members) == 1:
+        return np.minimum(value, gather_min(value, members[0]))
+    # f[j]: least value reachable when member j moved last.
+    f = [value.copy() for _ in members]
+    while True:
+        changed = False
+        for k, moves in enumerate(members):
+            g = gather_min(f[k], moves)
+            for j in range(len(members)):
+                if j == k:
+                    continue
+                lower = g < f[j]
+                if lower.any():
+                    np.minimum(f[j], g, out=f[j])
+                    changed = True
+        if not changed:
+            break
+    best = value.copy()
+    for k, moves in enumerate(members):
+        np.minimum(best, gather_min(f[k], moves), out=best)
+    return best

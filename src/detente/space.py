@@ -1,0 +1,548 @@
+"""The compiled state space: states as integer codes in numpy arrays.
+
+Compiling a :class:`~detente.model.Conflict` gives a :class:`StateSpace`:
+
+* every option k has a radix r_k (2 for a binary option, top level + 1 for a dial) and a
+  place value w_k = r_0 * ... * r_{k-1}; a combination of option values has the code
+  sum_k value_k * w_k.  For binary options this is the GMCR numbering sum 2^k over the options
+  taken (Fang, Hipel & Kilgour 1993, ch. 3);
+* feasible states are numbered 1..n in ascending code order (merged states by their lowest
+  code), and every state has a readable label (Y/N, or the level, per option);
+* each decision maker's unilateral moves are a padded integer array ``moves[i]`` of shape
+  (n, width_i): row s lists the states i reaches from s in one move, padded with the sentinel
+  ``n``.  Memory is linear in states x moves; nothing is ever n x n;
+* each decision maker's preference is a dense rank per state (``ranks[i]``, 0 = worst, ties
+  share a rank) plus the score it came from (``scores[i]``).
+
+Everything here is vectorised over states; there is no Python loop over states.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .errors import Location, ModelError, SizeLimitError
+from .model import Condition, Conflict
+from .statements import StatementError, parse_statement
+
+__all__ = [
+    "DEFAULT_MAX_STATES",
+    "StateSpace",
+    "compile_conflict",
+    "condition_mask",
+    "pattern_constraints",
+]
+
+#: Largest number of option combinations compiled unless told otherwise (``--max-states`` on
+#: the command line, or the ``DETENTE_MAX_STATES`` environment variable).
+DEFAULT_MAX_STATES = int(os.environ.get("DETENTE_MAX_STATES", 2**23))
+
+_CHUNK = 1 << 21  # rows x alternatives handled at once when building moves
+
+
+def _as_value(raw: Any, top: int, name: str, loc: Location) -> int:
+    """Turn Y/N/true/false/level into an integer option value."""
+    if isinstance(raw, bool):
+        value = int(raw)
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().upper() in ("Y", "N", "YES", "NO"):
+        value = 1 if raw.strip().upper() in ("Y", "YES") else 0
+        if top != 1:
+            raise ModelError(f"option {name!r} has levels 0..{top}; give a level, not {raw!r}", loc)
+    elif isinstance(raw, str) and raw.strip().isdigit():
+        value = int(raw)
+    else:
+        raise ModelError(f"{raw!r} is not a value of option {name!r}", loc)
+    if not 0 <= value <= top:
+        raise ModelError(f"value {value} is outside 0..{top} for option {name!r}", loc)
+    return value
+
+
+def _label_tokens(conflict: Conflict, text: str) -> list[str] | None:
+    """Split a label or pattern into one token per option, or None if it cannot be."""
+    m = len(conflict.options)
+    stripped = text.strip()
+    if any(sep in stripped for sep in (".", " ", ",", "/")):
+        tokens = [t for t in stripped.replace(",", " ").replace(".", " ").replace("/", " ").split()]
+    else:
+        tokens = list(stripped)
+    return tokens if len(tokens) == m else None
+
+
+def pattern_constraints(
+    conflict: Conflict, pattern: str | dict[str, Any], loc: Location
+) -> list[tuple[int, int]]:
+    """Resolve a condition pattern to ``[(option index, value), ...]``.
+
+    A pattern is a mapping ``{option: value}`` or a string with one token per option (one
+    character each when no option has more than ten levels, else separated by '.'), where
+    '-' means "don't care".
+    """
+    index = conflict.option_index
+    if isinstance(pattern, dict):
+        out = []
+        for name, raw in pattern.items():
+            if name not in index:
+                raise ModelError(f"unknown option {name!r}", (*loc, name))
+            k = index[name]
+            out.append((k, _as_value(raw, conflict.options[k].top, name, (*loc, name))))
+        if not out:
+            raise ModelError("an empty condition would match every state", loc)
+        return out
+    tokens = _label_tokens(conflict, pattern)
+    if tokens is None:
+        raise ModelError(
+            f"pattern {pattern!r} needs one entry per option ({len(conflict.options)}),"
+            " '-' for don't care",
+            loc,
+        )
+    out = []
+    for k, token in enumerate(tokens):
+        if token == "-":
+            continue
+        option = conflict.options[k]
+        out.append((k, _as_value(token, option.top, option.name, loc)))
+    if not out:
+        raise ModelError("an all-'-' pattern would match every state", loc)
+    return out
+
+
+def condition_mask(
+    conflict: Conflict, condition: Condition, values: np.ndarray, loc: Location = ()
+) -> np.ndarray:
+    """Which rows of ``values`` (states x options) the condition describes."""
+    index = conflict.option_index
+    if condition.when is not None:
+        mask = np.ones(values.shape[0], dtype=bool)
+        for k, value in pattern_constraints(conflict, condition.when, (*loc, "when")):
+            mask &= values[:, k] == value
+        return mask
+    if condition.statement is not None:
+        levels = {o.name: o.top for o in conflict.options}
+        try:
+            expr = parse_statement(condition.statement, index, levels)
+        except StatementError as exc:
+            raise ModelError(f"statement {condition.statement!r}: {exc}", (*loc, "statement"))
+        return expr.evaluate(values)
+    if condition.mutually_exclusive is not None:
+        cols = [index[name] for name in condition.mutually_exclusive]
+        return (values[:, cols] > 0).sum(axis=1) >= 2
+    if condition.at_least_one is not None:
+        cols = [index[name] for name in condition.at_least_one]
+        return (values[:, cols] > 0).sum(axis=1) == 0
+    cols = [index[name] for name in condition.exactly_one or []]
+    return (values[:, cols] > 0).sum(axis=1) != 1
+
+
+def _digits(codes: np.ndarray, radices: np.ndarray, place: np.ndarray) -> np.ndarray:
+    return ((codes[:, None] // place[None, :]) % radices[None, :]).astype(np.int8)
+
+
+class StateSpace:
+    """Feasible states, unilateral moves and preferences of one conflict, as arrays.
+
+    Build it with :func:`compile_conflict`.  State indices in arrays are 0-based; the state
+    *number* users see is index + 1.
+    """
+
+    def __init__(
+        self,
+        conflict: Conflict,
+        *,
+        max_states: int = DEFAULT_MAX_STATES,
+    ) -> None:
+        self.conflict = conflict
+        options = conflict.options
+        self.option_names = [o.name for o in options]
+        self.dm_names = [d.name for d in conflict.decision_makers]
+        self.radices = np.array([o.radix for o in options], dtype=np.int64)
+        self.place = np.concatenate([[1], np.cumprod(self.radices)[:-1]]).astype(np.int64)
+        self.owners = np.array(
+            [conflict.owner_of(o.name) for o in options], dtype=np.int64
+        )
+        self.dm_options = [
+            np.flatnonzero(self.owners == i) for i in range(len(conflict.decision_makers))
+        ]
+        total = math.prod(int(r) for r in self.radices)
+        if total > max_states:
+            raise SizeLimitError(
+                f"the model has {total:,} option combinations, more than the limit of"
+                f" {max_states:,}; raise the limit (--max-states) if you have the memory",
+                ("options",),
+            )
+        self.total_codes = total
+        feasible_codes = self._feasible_codes()
+        if feasible_codes.size == 0:
+            raise ModelError("no feasible state is left: the infeasibility conditions rule out"
+                             " every combination", ("infeasible",))
+        self._setup_states(feasible_codes)
+
+    # -- construction ------------------------------------------------------------------------
+    def _feasible_codes(self) -> np.ndarray:
+        conflict = self.conflict
+        chunks = []
+        step = max(1, _CHUNK // max(1, len(self.radices)))
+        for start in range(0, self.total_codes, step):
+            codes = np.arange(start, min(self.total_codes, start + step), dtype=np.int64)
+            values = _digits(codes, self.radices, self.place)
+            keep = np.ones(codes.size, dtype=bool)
+            for k, condition in enumerate(conflict.infeasible):
+                keep &= ~condition_mask(conflict, condition, values, ("infeasible", k))
+            chunks.append(codes[keep])
+        return np.concatenate(chunks)
+
+    def _setup_states(self, feasible_codes: np.ndarray) -> None:
+        conflict = self.conflict
+        self.member_codes = feasible_codes
+        values = _digits(feasible_codes, self.radices, self.place)
+        group = np.full(feasible_codes.size, -1, dtype=np.int64)
+        for k, condition in enumerate(conflict.merge):
+            mask = condition_mask(conflict, condition, values, ("merge", k)) & (group < 0)
+            group[mask] = k
+        if conflict.merge and (group >= 0).any():
+            # A state's key: its own code, or for merged members the smallest code of the group.
+            key = feasible_codes.copy()
+            for k in range(len(conflict.merge)):
+                members = group == k
+                if members.any():
+                    key[members] = feasible_codes[members].min()
+            reps, member_state = np.unique(key, return_inverse=True)
+            self.codes = reps
+            self.member_state = member_state.astype(np.int64)
+            self.merged = True
+            # Options whose value differs inside a merged state show '-' in its label.
+            n = reps.size
+            lo = np.full((n, values.shape[1]), 127, dtype=np.int8)
+            hi = np.full((n, values.shape[1]), -1, dtype=np.int8)
+            np.minimum.at(lo, self.member_state, values)
+            np.maximum.at(hi, self.member_state, values)
+            self.fixed = lo == hi
+            self.values = _digits(reps, self.radices, self.place)
+        else:
+            self.codes = feasible_codes
+            self.member_state = np.arange(feasible_codes.size, dtype=np.int64)
+            self.merged = False
+            self.fixed = None
+            self.values = values
+        self.n_states = int(self.codes.size)
+        # Dense code -> state lookup when it is cheap, binary search otherwise.
+        if self.total_codes <= 4 * max(self.n_states, 1 << 16):
+            table = np.full(self.total_codes + 1, -1, dtype=np.int64)
+            table[self.member_codes] = self.member_state
+            self._code_table: np.ndarray | None = table
+        else:
+            self._code_table = None
+
+    # -- basic facts -------------------------------------------------------------------------
+    @property
+    def n_dms(self) -> int:
+        return len(self.dm_names)
+
+    @property
+    def n_options(self) -> int:
+        return len(self.option_names)
+
+    def states_of_codes(self, codes: np.ndarray) -> np.ndarray:
+        """State index of each code, -1 where the combination is infeasible."""
+        codes = np.asarray(codes, dtype=np.int64)
+        if self._code_table is not None:
+            safe = np.where((codes >= 0) & (codes < self.total_codes), codes, self.total_codes)
+            return self._code_table[safe]
+        pos = np.searchsorted(self.member_codes, codes)
+        pos_clipped = np.minimum(pos, self.member_codes.size - 1)
+        found = self.member_codes[pos_clipped] == codes
+        return np.where(found, self.member_state[pos_clipped], -1)
+
+    @cached_property
+    def _separated_labels(self) -> bool:
+        return bool((self.radices > 10).any())
+
+    def label(self, state: int) -> str:
+        """Readable label of a state (0-based index): Y/N or the level per option."""
+        tokens = []
+        for k, value in enumerate(self.values[state]):
+            if self.fixed is not None and not self.fixed[state, k]:
+                tokens.append("-")
+            elif self.radices[k] == 2:
+                tokens.append("Y" if value else "N")
+            else:
+                tokens.append(str(int(value)))
+        return ("." if self._separated_labels else "").join(tokens)
+
+    @cached_property
+    def labels(self) -> list[str]:
+        """Labels of all states (built on first use; avoid for very large conflicts)."""
+        return [self.label(s) for s in range(self.n_states)]
+
+    def describe(self, state: int) -> dict[str, int | None]:
+        """Option values of a state as ``{option: value}`` (None where merged states differ)."""
+        out: dict[str, int | None] = {}
+        for k, name in enumerate(self.option_names):
+            fixed = self.fixed is None or bool(self.fixed[state, k])
+            out[name] = int(self.values[state, k]) if fixed else None
+        return out
+
+    # -- resolving what users write -----------------------------------------------------------
+    def state_index(self, ref: Any, loc: Location = ()) -> int:
+        """Resolve a state reference (number, label or option mapping) to a 0-based index."""
+        conflict = self.conflict
+        if isinstance(ref, bool):
+            raise ModelError(f"{ref!r} is not a state", loc)
+        if isinstance(ref, int):
+            if not 1 <= ref <= self.n_states:
+                raise ModelError(
+                    f"state {ref} does not exist: states are numbered 1..{self.n_states}", loc
+                )
+            return ref - 1
+        if isinstance(ref, dict):
+            values = np.zeros(self.n_options, dtype=np.int64)
+            given = pattern_constraints(conflict, ref, loc)
+            named = {k for k, _ in given}
+            missing = [self.option_names[k] for k in range(self.n_options) if k not in named]
+            if missing:
+                raise ModelError(f"state needs a value for every option; missing {missing}", loc)
+            for k, value in given:
+                values[k] = value
+            return self._index_of_values(values, str(ref), loc)
+        if isinstance(ref, str):
+            text = ref.strip()
+            tokens = _label_tokens(conflict, text)
+            if tokens is not None and "-" not in tokens:
+                try:
+                    values = np.array(
+                        [
+                            _as_value(t, conflict.options[k].top, self.option_names[k], loc)
+                            for k, t in enumerate(tokens)
+                        ],
+                        dtype=np.int64,
+                    )
+                except ModelError:
+                    values = None
+                if values is not None:
+                    return self._index_of_values(values, text, loc)
+            if tokens is not None and self.merged:
+                wanted = text.upper()
+                for s in range(self.n_states):
+                    if self.label(s).upper() == wanted:
+                        return s
+            if text.isdigit():
+                return self.state_index(int(text), loc)
+            raise ModelError(
+                f"{text!r} is neither a state number nor a label like {self.label(0)!r}", loc
+            )
+        raise ModelError(f"{ref!r} is not a state", loc)
+
+    def _index_of_values(self, values: np.ndarray, text: str, loc: Location) -> int:
+        code = int(values @ self.place)
+        state = int(self.states_of_codes(np.array([code]))[0])
+        if state < 0:
+            raise ModelError(f"state {text} is infeasible", loc)
+        return state
+
+    # -- moves -------------------------------------------------------------------------------
+    @cached_property
+    def moves(self) -> list[np.ndarray]:
+        """``moves[i]``: (n, width_i) int32 array of the states DM i reaches in one move.
+
+        Rows are sorted ascending and padded with the sentinel ``n_states``.  A move changes
+        a non-empty subset of i's options, respects each option's permitted direction and
+        step, and lands on a feasible state (Fang, Hipel & Kilgour 1993, R_i(s)).
+        """
+        return [self._moves_of(i) for i in range(self.n_dms)]
+
+    def _moves_of(self, dm: int) -> np.ndarray:
+        opts = self.dm_options[dm]
+        radices = self.radices[opts]
+        n_alt = math.prod(int(r) for r in radices)
+        alt_codes = np.arange(n_alt, dtype=np.int64)
+        local_place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
+        alt_digits = _digits(alt_codes, radices, local_place).astype(np.int64)  # (A, |opts|)
+        alt_offset = alt_digits @ self.place[opts]
+        options = [self.conflict.options[k] for k in opts]
+        sentinel = self.n_states
+        # Rows are feasible combinations; with merging, several rows belong to one state.
+        rows_codes = self.member_codes
+        rows_state = self.member_state
+        step_rows = max(1, _CHUNK // n_alt)
+        pieces: list[np.ndarray] = []
+        edge_src: list[np.ndarray] = []
+        edge_dst: list[np.ndarray] = []
+        for start in range(0, rows_codes.size, step_rows):
+            codes = rows_codes[start : start + step_rows]
+            cur = _digits(codes, self.radices, self.place)[:, opts].astype(np.int64)
+            base = codes - cur @ self.place[opts]
+            allowed = np.zeros((codes.size, n_alt), dtype=bool)
+            for j, option in enumerate(options):
+                diff = alt_digits[None, :, j] - cur[:, j, None]
+                ok = np.ones_like(diff, dtype=bool)
+                if option.direction == "forward":
+                    ok &= diff >= 0
+                elif option.direction == "backward":
+                    ok &= diff <= 0
+                if option.step is not None:
+                    ok &= np.abs(diff) <= option.step
+                allowed = ok if j == 0 else allowed & ok
+                allowed_any_change = diff != 0
+                changed = allowed_any_change if j == 0 else changed | allowed_any_change
+            allowed &= changed
+            targets = self.states_of_codes(base[:, None] + alt_offset[None, :])
+            src_state = rows_state[start : start + step_rows]
+            valid = allowed & (targets >= 0)
+            if self.merged:
+                valid &= targets != src_state[:, None]
+                r, c = np.nonzero(valid)
+                edge_src.append(src_state[r])
+                edge_dst.append(targets[r, c])
+            else:
+                packed = np.where(valid, targets, sentinel).astype(np.int32)
+                packed.sort(axis=1)
+                pieces.append(packed)
+        if self.merged:
+            src = np.concatenate(edge_src) if edge_src else np.zeros(0, dtype=np.int64)
+            dst = np.concatenate(edge_dst) if edge_dst else np.zeros(0, dtype=np.int64)
+            pairs = np.unique(src * (sentinel + 1) + dst)
+            src, dst = pairs // (sentinel + 1), pairs % (sentinel + 1)
+            counts = np.bincount(src, minlength=sentinel)
+            width = int(counts.max()) if counts.size else 0
+            out = np.full((sentinel, max(width, 0)), sentinel, dtype=np.int32)
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            col = np.arange(src.size) - starts[src]
+            out[src, col] = dst
+            return out
+        full = np.concatenate(pieces) if pieces else np.zeros((0, n_alt), dtype=np.int32)
+        width = int((full < sentinel).sum(axis=1).max()) if full.size else 0
+        return np.ascontiguousarray(full[:, :width])
+
+    # -- preferences --------------------------------------------------------------------------
+    @cached_property
+    def scores(self) -> np.ndarray:
+        """(n_dms, n) float64: each DM's score of each state (higher is better)."""
+        return np.stack([self._scores_of(i) for i in range(self.n_dms)])
+
+    @cached_property
+    def ranks(self) -> np.ndarray:
+        """(n_dms, n) int32 dense ranks of :attr:`scores`: 0 = worst; ties share a rank."""
+        return np.stack([dense_rank(row) for row in self.scores])
+
+    def _scores_of(self, dm: int) -> np.ndarray:
+        prefs = self.conflict.decision_makers[dm].preferences
+        loc: Location = ("decision_makers", dm, "preferences")
+        return preference_scores(self, prefs, loc)
+
+    # -- status quo ----------------------------------------------------------------------------
+    @cached_property
+    def status_quo(self) -> int | None:
+        ref = self.conflict.status_quo
+        if ref is None:
+            return None
+        try:
+            return self.state_index(ref, ("status_quo",))
+        except ModelError as exc:
+            if "infeasible" in exc.message:
+                raise ModelError(f"the status quo is infeasible ({exc.message})", exc.loc) from None
+            raise
+
+
+def dense_rank(values: np.ndarray) -> np.ndarray:
+    """Dense ranks (0 = smallest; equal values share a rank).
+
+    >>> dense_rank(np.array([3.0, 1.0, 3.0, 2.0])).tolist()
+    [2, 0, 2, 1]
+    """
+    _, inverse = np.unique(values, return_inverse=True)
+    return inverse.astype(np.int32).reshape(values.shape)
+
+
+def preference_scores(space: StateSpace, prefs: Any, loc: Location) -> np.ndarray:
+    """Scores (higher is better) of every state under a :class:`~detente.model.Preferences`."""
+    conflict = space.conflict
+    n = space.n_states
+    if prefs.prioritization:
+        index = conflict.option_index
+        levels = {o.name: o.top for o in conflict.options}
+        satisfied = np.zeros((n, len(prefs.prioritization)), dtype=bool)
+        for k, text in enumerate(prefs.prioritization):
+            try:
+                expr = parse_statement(text, index, levels)
+            except StatementError as exc:
+                raise ModelError(f"statement {text!r}: {exc}", (*loc, "prioritization", k))
+            satisfied[:, k] = expr.evaluate(space.values)
+        return prioritization_scores(satisfied)
+    if prefs.ranking:
+        scores = np.full(n, np.nan)
+        n_levels = len(prefs.ranking)
+        for position, entry in enumerate(prefs.ranking):
+            group = entry if isinstance(entry, list) else [entry]
+            for j, ref in enumerate(group):
+                where = (*loc, "ranking", position) + ((j,) if isinstance(entry, list) else ())
+                state = space.state_index(ref, where)
+                if not np.isnan(scores[state]):
+                    raise ModelError(
+                        f"state {state + 1} ({space.label(state)}) appears twice in the ranking",
+                        where,
+                    )
+                scores[state] = n_levels - position
+        _check_complete(space, scores, (*loc, "ranking"), "ranking")
+        return scores
+    scores = np.full(n, np.nan)
+    items: Iterable[tuple[Any, float]] = (
+        prefs.payoffs.items() if isinstance(prefs.payoffs, dict) else prefs.payoffs
+    )
+    for ref, value in items:
+        where = (*loc, "payoffs", str(ref))
+        state = space.state_index(ref, where)
+        if not np.isnan(scores[state]):
+            raise ModelError(f"state {state + 1} ({space.label(state)}) has two payoffs", where)
+        if not math.isfinite(value):
+            raise ModelError(f"payoff {value} is not a finite number", where)
+        scores[state] = value
+    _check_complete(space, scores, (*loc, "payoffs"), "payoffs")
+    return scores
+
+
+def prioritization_scores(satisfied: np.ndarray) -> np.ndarray:
+    """Scores from a (states x K) truth table: statement k of K weighs 2^(K-k).
+
+    For K > 52 the weights no longer fit a float exactly, so the scores are then the dense
+    rank of the truth-table rows read as binary numbers (same order, same ties).
+    """
+    n, k = satisfied.shape
+    if k <= 52:
+        weights = 2.0 ** np.arange(k - 1, -1, -1)
+        return satisfied.astype(np.float64) @ weights
+    packed = np.packbits(satisfied, axis=1)
+    _, inverse = np.unique(packed, axis=0, return_inverse=True)
+    return inverse.reshape(n).astype(np.float64)
+
+
+def _check_complete(space: StateSpace, scores: np.ndarray, loc: Location, what: str) -> None:
+    missing = np.flatnonzero(np.isnan(scores))
+    if missing.size:
+        shown = ", ".join(f"{s + 1} ({space.label(int(s))})" for s in missing[:5])
+        more = f" and {missing.size - 5} more" if missing.size > 5 else ""
+        raise ModelError(f"the {what} misses feasible state(s) {shown}{more}", loc)
+
+
+def compile_conflict(conflict: Conflict, *, max_states: int = DEFAULT_MAX_STATES) -> StateSpace:
+    """Compile a conflict and check everything that needs its states.
+
+    Raises :class:`~detente.errors.ModelError` for rankings that miss or repeat states, an
+    infeasible status quo, no feasible state, or a state space above ``max_states``.
+    """
+    space = StateSpace(conflict, max_states=max_states)
+    space.ranks  # noqa: B018 - validates every preference now, not at first use
+    space.status_quo  # noqa: B018
+    return space
+
+
+def values_table(space: StateSpace, states: Sequence[int] | None = None) -> list[list[int]]:
+    """Option values per state, in the model's option order (for JSON output)."""
+    rows = space.values if states is None else space.values[np.asarray(states)]
+    return rows.astype(int).tolist()
