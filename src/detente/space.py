@@ -9,8 +9,8 @@ Compiling a :class:`~detente.model.Conflict` gives a :class:`StateSpace`:
 * feasible states are numbered 1..n in ascending code order (merged states by their lowest
   code), and every state has a readable label (Y/N, or the level, per option);
 * each decision maker's unilateral moves are a padded integer array ``moves[i]`` of shape
-  (n, width_i): row s lists the states i reaches from s in one move, padded with the sentinel
-  ``n``.  Memory is linear in states x moves; nothing is ever n x n;
+  (width_i, n): column s lists the states i reaches from s in one move, padded with the
+  sentinel ``n``.  Memory is linear in states x moves; nothing is ever n x n;
 * each decision maker's preference is a dense rank per state (``ranks[i]``, 0 = worst, ties
   share a rank) plus the score it came from (``scores[i]``).
 
@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .engine.reach import compact
 from .errors import Location, ModelError, SizeLimitError
 from .model import Condition, Conflict
 from .statements import StatementError, parse_statement
@@ -142,6 +143,10 @@ def condition_mask(
 
 
 def _digits(codes: np.ndarray, radices: np.ndarray, place: np.ndarray) -> np.ndarray:
+    """Mixed-radix digits (option values) of each code, as int8 (codes x options)."""
+    if (radices == 2).all():
+        shifts = np.arange(radices.size, dtype=np.int64)
+        return ((codes[:, None] >> shifts[None, :]) & 1).astype(np.int8)
     return ((codes[:, None] // place[None, :]) % radices[None, :]).astype(np.int8)
 
 
@@ -178,14 +183,14 @@ class StateSpace:
                 ("options",),
             )
         self.total_codes = total
-        feasible_codes = self._feasible_codes()
+        feasible_codes, feasible_values = self._feasible_codes()
         if feasible_codes.size == 0:
             raise ModelError("no feasible state is left: the infeasibility conditions rule out"
                              " every combination", ("infeasible",))
-        self._setup_states(feasible_codes)
+        self._setup_states(feasible_codes, feasible_values)
 
     # -- construction ------------------------------------------------------------------------
-    def _feasible_codes(self) -> np.ndarray:
+    def _feasible_codes(self) -> tuple[np.ndarray, np.ndarray]:
         conflict = self.conflict
         chunks = []
         step = max(1, _CHUNK // max(1, len(self.radices)))
@@ -195,13 +200,13 @@ class StateSpace:
             keep = np.ones(codes.size, dtype=bool)
             for k, condition in enumerate(conflict.infeasible):
                 keep &= ~condition_mask(conflict, condition, values, ("infeasible", k))
-            chunks.append(codes[keep])
-        return np.concatenate(chunks)
+            chunks.append((codes[keep], values[keep]))
+        return np.concatenate([c for c, _ in chunks]), np.concatenate([v for _, v in chunks])
 
-    def _setup_states(self, feasible_codes: np.ndarray) -> None:
+    def _setup_states(self, feasible_codes: np.ndarray, values: np.ndarray) -> None:
         conflict = self.conflict
         self.member_codes = feasible_codes
-        values = _digits(feasible_codes, self.radices, self.place)
+        self.member_values = values
         group = np.full(feasible_codes.size, -1, dtype=np.int64)
         for k, condition in enumerate(conflict.merge):
             mask = condition_mask(conflict, condition, values, ("merge", k)) & (group < 0)
@@ -349,11 +354,11 @@ class StateSpace:
     # -- moves -------------------------------------------------------------------------------
     @cached_property
     def moves(self) -> list[np.ndarray]:
-        """``moves[i]``: (n, width_i) int32 array of the states DM i reaches in one move.
+        """``moves[i]``: (width_i, n) int32 array of the states DM i reaches in one move.
 
-        Rows are sorted ascending and padded with the sentinel ``n_states``.  A move changes
-        a non-empty subset of i's options, respects each option's permitted direction and
-        step, and lands on a feasible state (Fang, Hipel & Kilgour 1993, R_i(s)).
+        Column s lists the targets, padded with the sentinel ``n_states``.  A move changes a
+        non-empty subset of i's options, respects each option's permitted direction and step,
+        and lands on a feasible state (Fang, Hipel & Kilgour 1993, R_i(s)).
         """
         return [self._moves_of(i) for i in range(self.n_dms)]
 
@@ -361,64 +366,53 @@ class StateSpace:
         opts = self.dm_options[dm]
         radices = self.radices[opts]
         n_alt = math.prod(int(r) for r in radices)
-        alt_codes = np.arange(n_alt, dtype=np.int64)
         local_place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
-        alt_digits = _digits(alt_codes, radices, local_place).astype(np.int64)  # (A, |opts|)
-        alt_offset = alt_digits @ self.place[opts]
+        alt_digits = _digits(np.arange(n_alt, dtype=np.int64), radices, local_place)
+        alt_offset = alt_digits.astype(np.int64) @ self.place[opts]
         options = [self.conflict.options[k] for k in opts]
         sentinel = self.n_states
-        # Rows are feasible combinations; with merging, several rows belong to one state.
+        # Rows of the computation are feasible combinations; with merging several belong to
+        # one state, and their moves are pooled.
         rows_codes = self.member_codes
         rows_state = self.member_state
-        step_rows = max(1, _CHUNK // n_alt)
+        rows_values = self.member_values
+        chunk = max(1, _CHUNK // n_alt)
         pieces: list[np.ndarray] = []
-        edge_src: list[np.ndarray] = []
-        edge_dst: list[np.ndarray] = []
-        for start in range(0, rows_codes.size, step_rows):
-            codes = rows_codes[start : start + step_rows]
-            cur = _digits(codes, self.radices, self.place)[:, opts].astype(np.int64)
-            base = codes - cur @ self.place[opts]
-            allowed = np.zeros((codes.size, n_alt), dtype=bool)
+        edges: list[np.ndarray] = []
+        for start in range(0, rows_codes.size, chunk):
+            stop = start + chunk
+            cur = rows_values[start:stop][:, opts].T  # (|opts|, c)
+            allowed = np.ones((n_alt, cur.shape[1]), dtype=bool)
+            changed = np.zeros_like(allowed)
             for j, option in enumerate(options):
-                diff = alt_digits[None, :, j] - cur[:, j, None]
-                ok = np.ones_like(diff, dtype=bool)
+                diff = alt_digits[:, j, None].astype(np.int16) - cur[j][None, :]
+                changed |= diff != 0
                 if option.direction == "forward":
-                    ok &= diff >= 0
+                    allowed &= diff >= 0
                 elif option.direction == "backward":
-                    ok &= diff <= 0
+                    allowed &= diff <= 0
                 if option.step is not None:
-                    ok &= np.abs(diff) <= option.step
-                allowed = ok if j == 0 else allowed & ok
-                allowed_any_change = diff != 0
-                changed = allowed_any_change if j == 0 else changed | allowed_any_change
-            allowed &= changed
-            targets = self.states_of_codes(base[:, None] + alt_offset[None, :])
-            src_state = rows_state[start : start + step_rows]
-            valid = allowed & (targets >= 0)
+                    allowed &= np.abs(diff) <= option.step
+            base = rows_codes[start:stop] - cur.T.astype(np.int64) @ self.place[opts]
+            targets = self.states_of_codes(alt_offset[:, None] + base[None, :])
+            valid = allowed & changed & (targets >= 0)
             if self.merged:
-                valid &= targets != src_state[:, None]
-                r, c = np.nonzero(valid)
-                edge_src.append(src_state[r])
-                edge_dst.append(targets[r, c])
+                src = rows_state[start:stop]
+                valid &= targets != src[None, :]
+                alt, col = np.nonzero(valid)
+                edges.append(src[col] * (sentinel + 1) + targets[alt, col])
             else:
-                packed = np.where(valid, targets, sentinel).astype(np.int32)
-                packed.sort(axis=1)
-                pieces.append(packed)
-        if self.merged:
-            src = np.concatenate(edge_src) if edge_src else np.zeros(0, dtype=np.int64)
-            dst = np.concatenate(edge_dst) if edge_dst else np.zeros(0, dtype=np.int64)
-            pairs = np.unique(src * (sentinel + 1) + dst)
-            src, dst = pairs // (sentinel + 1), pairs % (sentinel + 1)
-            counts = np.bincount(src, minlength=sentinel)
-            width = int(counts.max()) if counts.size else 0
-            out = np.full((sentinel, max(width, 0)), sentinel, dtype=np.int32)
-            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-            col = np.arange(src.size) - starts[src]
-            out[src, col] = dst
-            return out
-        full = np.concatenate(pieces) if pieces else np.zeros((0, n_alt), dtype=np.int32)
-        width = int((full < sentinel).sum(axis=1).max()) if full.size else 0
-        return np.ascontiguousarray(full[:, :width])
+                pieces.append(np.where(valid, targets, sentinel).astype(np.int32))
+        if not self.merged:
+            return compact(np.concatenate(pieces, axis=1))
+        pairs = np.unique(np.concatenate(edges)) if edges else np.zeros(0, dtype=np.int64)
+        src, dst = pairs // (sentinel + 1), pairs % (sentinel + 1)
+        counts = np.bincount(src, minlength=sentinel)
+        width = int(counts.max()) if counts.size else 0
+        out = np.full((width, sentinel), sentinel, dtype=np.int32)
+        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        out[np.arange(src.size) - first[src], src] = dst
+        return out
 
     # -- preferences --------------------------------------------------------------------------
     @cached_property

@@ -1,7 +1,9 @@
 """Vectorised primitives over padded move arrays.
 
-A *move array* for one decision maker is an int32 array of shape (n, width): row s holds the
-states the DM reaches from s in one move, padded with the sentinel ``n``.  Values per state
+A *move array* for one decision maker is an int32 array of shape (width, n): column s holds
+the states the DM reaches from s in one move, padded with the sentinel ``n``.  Keeping
+states along the last (contiguous) axis makes every reduction over moves an elementwise
+operation on whole rows, which numpy vectorises well.  Values per state
 are extended by one entry at index ``n`` (the sentinel) so that a gather needs no masking.
 """
 
@@ -26,30 +28,42 @@ def extend(values: np.ndarray, fill: np.int32) -> np.ndarray:
 
 
 def gather_min(values: np.ndarray, moves: np.ndarray) -> np.ndarray:
-    """min over each row's targets of ``values``; TOP where a row has no move."""
-    if moves.shape[1] == 0:
-        return np.full(moves.shape[0], TOP, dtype=np.int32)
-    return extend(values, TOP)[moves].min(axis=1)
+    """min over each state's targets of ``values``; TOP where a state has no move."""
+    if moves.shape[0] == 0:
+        return np.full(moves.shape[1], TOP, dtype=np.int32)
+    return extend(values, TOP)[moves].min(axis=0)
 
 
 def gather_max(values: np.ndarray, moves: np.ndarray) -> np.ndarray:
-    """max over each row's targets of ``values``; BOTTOM where a row has no move."""
-    if moves.shape[1] == 0:
-        return np.full(moves.shape[0], BOTTOM, dtype=np.int32)
-    return extend(values, BOTTOM)[moves].max(axis=1)
+    """max over each state's targets of ``values``; BOTTOM where a state has no move."""
+    if moves.shape[0] == 0:
+        return np.full(moves.shape[1], BOTTOM, dtype=np.int32)
+    return extend(values, BOTTOM)[moves].max(axis=0)
 
 
 def improvements(moves: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """The unilateral improvements: ``moves`` with every non-improving target replaced by
-    the sentinel (R+_i(s) of Fang, Hipel & Kilgour 1993)."""
-    n = moves.shape[0]
-    if moves.shape[1] == 0:
+    the sentinel (R+_i(s) of Fang, Hipel & Kilgour 1993).  Same shape as ``moves``."""
+    if moves.shape[0] == 0:
         return moves
-    better = extend(rank, BOTTOM)[moves] > rank[:, None]
-    out = np.where(better, moves, np.int32(n)).astype(np.int32)
-    out.sort(axis=1)
-    width = int((out < n).sum(axis=1).max()) if n else 0
-    return np.ascontiguousarray(out[:, :width])
+    return np.where(extend(rank, BOTTOM)[moves] > rank, moves, np.int32(moves.shape[1]))
+
+
+def compact(moves: np.ndarray) -> np.ndarray:
+    """Move every state's real targets to the top rows and drop rows that are all padding."""
+    n = moves.shape[1]
+    moves = moves.astype(np.int32, copy=False)
+    if moves.shape[0] == 0:
+        return moves
+    present = moves < n
+    if present.all():
+        return moves
+    moves = np.sort(moves, axis=0)
+    width = int(present.sum(axis=0).max()) if n else 0
+    return moves[:width]
+
+
+SWEEPS = 0
 
 
 def coalition_reach_min(
@@ -70,14 +84,16 @@ def coalition_reach_min(
     Memory: one value array per member.  Never n x n.
     """
     value = np.asarray(value, dtype=np.int32)
-    members = [m for m in member_moves if m.shape[1] > 0]
+    members = [m for m in member_moves if m.shape[0] > 0]
     if not members:
         return value.copy()
     if len(members) == 1:
         return np.minimum(value, gather_min(value, members[0]))
     # f[j]: least value reachable when member j moved last.
     f = [value.copy() for _ in members]
+    global SWEEPS
     while True:
+        SWEEPS += 1
         changed = False
         for k, moves in enumerate(members):
             g = gather_min(f[k], moves)

@@ -107,19 +107,19 @@ def sim_stable(
     n = rank.size
     uis = improvements(moves[dm], rank)
     stable = np.ones(n, dtype=bool)
-    if uis.shape[1] == 0:
+    if uis.shape[0] == 0:
         return stable
-    src, col = np.nonzero(uis < n)
-    first = uis[src, col]
+    col, src = np.nonzero(uis < n)
+    first = uis[col, src]
     base_delta = codes[first] - codes[src]
-    # Per opponent: code changes of "stay" (0) and of each of its UIs from every state.
+    # Per opponent: code changes of "stay" (0) and of each of its UIs, one row per state.
     choices: list[tuple[np.ndarray, np.ndarray]] = []
+    ext_codes = np.concatenate([codes, [0]])
     for j, m in enumerate(moves):
         if j == dm:
             continue
-        opp = improvements(m, ranks[j])
+        opp = improvements(m, ranks[j]).T
         present = np.concatenate([np.ones((n, 1), dtype=bool), opp < n], axis=1)
-        ext_codes = np.concatenate([codes, [0]])
         delta = np.where(opp < n, ext_codes[opp] - codes[:, None], 0)
         delta = np.concatenate([np.zeros((n, 1), dtype=np.int64), delta], axis=1)
         choices.append((delta, present))

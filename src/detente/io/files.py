@@ -68,10 +68,7 @@ def _document_loc(loc: tuple[Any, ...], data: Any) -> Location:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             out.append(part)
             node = node[part]
         elif isinstance(node, dict) and not isinstance(part, int) and "[" not in str(part) and (

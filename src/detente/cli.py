@@ -1,0 +1,249 @@
+"""The ``detente`` command line: a thin layer over the Python API.
+
+Bad input never shows a traceback: every :class:`~detente.errors.DetenteError` becomes one
+line on standard error and exit status 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .analysis import CONCEPTS, analyze, concept_name
+from .cases import DEFAULT_CASE, case_path, list_cases, load_case
+from .errors import DetenteError
+from .io.files import dump_model, load_model
+from .model import Conflict
+from .space import DEFAULT_MAX_STATES, StateSpace, compile_conflict
+
+
+def _fail(message: str) -> None:
+    click.echo(f"detente: error: {message}", err=True)
+    sys.exit(2)
+
+
+def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn detente's own errors into one line and exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DetenteError as exc:
+            _fail(str(exc))
+        except MemoryError:
+            _fail("out of memory: the model is too large for this machine (lower --max-states)")
+
+    return wrapper
+
+
+def model_argument(func: Callable[..., Any]) -> Callable[..., Any]:
+    """FILE argument, or ``--case NAME`` for a bundled case."""
+    func = click.option(
+        "--case", "case", metavar="NAME", help="Use a bundled case instead of a FILE."
+    )(func)
+    return click.argument(
+        "file", required=False, type=click.Path(dir_okay=False, path_type=Path)
+    )(func)
+
+
+def max_states_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--max-states",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_STATES,
+        show_default=True,
+        help="Refuse models with more option combinations than this.",
+    )(func)
+
+
+def resolve_model(file: Path | None, case: str | None, *, default_case: bool = False) -> Conflict:
+    if file is not None and case is not None:
+        raise DetenteError("give a FILE or --case, not both")
+    if case is not None:
+        return load_case(case)
+    if file is None:
+        if default_case:
+            return load_case(DEFAULT_CASE)
+        raise DetenteError("give a model FILE or --case NAME (see 'detente cases')")
+    return load_model(file)
+
+
+def _compile(conflict: Conflict, max_states: int) -> StateSpace:
+    return compile_conflict(conflict, max_states=max_states)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="detente")
+def main() -> None:
+    """detente: analyse negotiations with difficult partners (Graph Model for Conflict
+    Resolution)."""
+
+
+@main.command()
+@model_argument
+@max_states_option
+@friendly
+def validate(file: Path | None, case: str | None, max_states: int) -> None:
+    """Check a model file and say how many feasible states it has."""
+    conflict = resolve_model(file, case)
+    space = _compile(conflict, max_states)
+    name = conflict.name or (str(file) if file else case)
+    click.echo(
+        f"{name}: valid; {space.n_dms} decision makers, {space.n_options} options,"
+        f" {space.n_states:,} feasible states"
+    )
+
+
+@main.command()
+@model_argument
+@max_states_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@friendly
+def states(file: Path | None, case: str | None, max_states: int, fmt: str) -> None:
+    """List the feasible states with their numbers and labels."""
+    space = _compile(resolve_model(file, case), max_states)
+    rows = [
+        {"id": s + 1, "label": space.label(s), "values": space.values[s].astype(int).tolist()}
+        for s in range(space.n_states)
+    ]
+    if fmt == "json":
+        click.echo(json.dumps({"options": space.option_names, "states": rows}, indent=1))
+        return
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["id", "label", *space.option_names])
+        for row in rows:
+            writer.writerow([row["id"], row["label"], *row["values"]])
+        click.echo(out.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{space.n_states} feasible states")
+    table.add_column("#", justify="right")
+    table.add_column("label")
+    for name in space.option_names:
+        table.add_column(name, justify="center")
+    for s, row in enumerate(rows):
+        marks = [space.label(s).split(".")[k] if space._separated_labels else space.label(s)[k]
+                 for k in range(space.n_options)]
+        table.add_row(str(row["id"]), row["label"], *marks)
+    Console().print(table)
+
+
+@main.command()
+@model_argument
+@max_states_option
+@click.option(
+    "--concept",
+    "concepts",
+    multiple=True,
+    metavar="NAME",
+    help=f"Solution concept(s): {', '.join(CONCEPTS)}, L<h> (limited move), NM."
+    " Repeat for several; default: all of Nash, GMR, SMR, SEQ, SIM, SEQSIM.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--summary", is_flag=True, help="Only counts and equilibria (for large conflicts).")
+@friendly
+def analyze_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    concepts: tuple[str, ...],
+    fmt: str,
+    summary: bool,
+) -> None:
+    """Stability of every state for every decision maker, and the equilibria."""
+    conflict = resolve_model(file, case)
+    names = [concept_name(c) for c in concepts] or list(CONCEPTS)
+    space = _compile(conflict, max_states)
+    result = analyze(space, names)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(summary=summary), indent=1))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        header = ["id", "label"]
+        for concept in result.concepts:
+            header += [f"{concept}:{dm}" for dm in space.dm_names] + [f"{concept}:equilibrium"]
+        writer.writerow(header)
+        for s in range(space.n_states):
+            row: list[Any] = [s + 1, space.label(s)]
+            for concept in result.concepts:
+                arr = result.stable[concept]
+                row += [int(x) for x in arr[:, s]] + [int(arr[:, s].all())]
+            writer.writerow(row)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        from .report_text import print_stability
+
+        print_stability(conflict, result, summary=summary)
+
+
+analyze_cmd.name = "analyze"
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite TARGET if it exists.")
+@friendly
+def convert(source: Path, target: Path, force: bool) -> None:
+    """Convert a model (.yaml, .json or gmcr-py .gmcr) to detente YAML or JSON.
+
+    The output format follows TARGET's suffix (.json for JSON, YAML otherwise).
+    """
+    conflict = load_model(source)
+    compile_conflict(conflict)  # a converted file must be a valid model
+    if target.exists() and not force:
+        raise DetenteError(f"{target} exists; use --force to overwrite it")
+    fmt = "json" if target.suffix.lower() == ".json" else "yaml"
+    text = dump_model(conflict, fmt)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)  # never leave a half-written file behind
+    click.echo(f"wrote {target}")
+
+
+@main.command()
+@friendly
+def cases() -> None:
+    """List the bundled cases (use them with --case NAME)."""
+    for name in list_cases():
+        conflict = load_case(name)
+        marker = " (default)" if name == DEFAULT_CASE else ""
+        click.echo(f"{name:<22} {conflict.name}{marker}")
+
+
+@main.command()
+@click.argument("name")
+@friendly
+def show_case(name: str) -> None:
+    """Print a bundled case's YAML file (a starting point for your own model)."""
+    click.echo(case_path(name).read_text(encoding="utf-8"), nl=False)
+
+
+show_case.name = "show-case"
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the detente/1 model format."""
+    from .schema import model_schema
+
+    click.echo(json.dumps(model_schema(), indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
