@@ -138,7 +138,11 @@ class StabilityResult:
             }
         return {
             "states": [
-                {"id": s + 1, "label": space.label(s), "values": space.values[s].astype(int).tolist()}
+                {
+                    "id": s + 1,
+                    "label": space.label(s),
+                    "values": space.values[s].astype(int).tolist(),
+                }
                 for s in range(space.n_states)
             ],
             "stability": {

@@ -51,9 +51,9 @@ def model_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--case", "case", metavar="NAME", help="Use a bundled case instead of a FILE."
     )(func)
-    return click.argument(
-        "file", required=False, type=click.Path(dir_okay=False, path_type=Path)
-    )(func)
+    return click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))(
+        func
+    )
 
 
 def max_states_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,8 +136,10 @@ def states(file: Path | None, case: str | None, max_states: int, fmt: str) -> No
     for name in space.option_names:
         table.add_column(name, justify="center")
     for s, row in enumerate(rows):
-        marks = [space.label(s).split(".")[k] if space._separated_labels else space.label(s)[k]
-                 for k in range(space.n_options)]
+        marks = [
+            space.label(s).split(".")[k] if space._separated_labels else space.label(s)[k]
+            for k in range(space.n_options)
+        ]
         table.add_row(str(row["id"]), row["label"], *marks)
     Console().print(table)
 

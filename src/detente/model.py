@@ -216,7 +216,9 @@ class Conflict(_Strict):
     @model_validator(mode="after")
     def _check_names(self) -> Conflict:
         _check_unique([o.name for o in self.options], ("options",), "option")
-        _check_unique([d.name for d in self.decision_makers], ("decision_makers",), "decision maker")
+        _check_unique(
+            [d.name for d in self.decision_makers], ("decision_makers",), "decision maker"
+        )
         owners: dict[str, str] = {}
         option_names = {o.name for o in self.options}
         for i, dm in enumerate(self.decision_makers):

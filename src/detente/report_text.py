@@ -26,7 +26,11 @@ def state_summary(result: StabilityResult, state: int) -> str:
 
 
 def print_stability(
-    conflict: Conflict, result: StabilityResult, *, summary: bool = False, console: Console | None = None
+    conflict: Conflict,
+    result: StabilityResult,
+    *,
+    summary: bool = False,
+    console: Console | None = None,
 ) -> None:
     console = console or Console()
     space = result.space
@@ -37,7 +41,9 @@ def print_stability(
     )
     if space.status_quo is not None:
         sq = space.status_quo
-        console.print(f"Status quo: state {sq + 1} ({space.label(sq)}): {state_summary(result, sq)}")
+        console.print(
+            f"Status quo: state {sq + 1} ({space.label(sq)}): {state_summary(result, sq)}"
+        )
     counts = Table(title="Equilibria per solution concept")
     counts.add_column("concept")
     counts.add_column("equilibria", justify="right")

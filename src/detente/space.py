@@ -130,7 +130,9 @@ def condition_mask(
         try:
             expr = parse_statement(condition.statement, index, levels)
         except StatementError as exc:
-            raise ModelError(f"statement {condition.statement!r}: {exc}", (*loc, "statement"))
+            raise ModelError(
+                f"statement {condition.statement!r}: {exc}", (*loc, "statement")
+            ) from None
         return expr.evaluate(values)
     if condition.mutually_exclusive is not None:
         cols = [index[name] for name in condition.mutually_exclusive]
@@ -169,9 +171,7 @@ class StateSpace:
         self.dm_names = [d.name for d in conflict.decision_makers]
         self.radices = np.array([o.radix for o in options], dtype=np.int64)
         self.place = np.concatenate([[1], np.cumprod(self.radices)[:-1]]).astype(np.int64)
-        self.owners = np.array(
-            [conflict.owner_of(o.name) for o in options], dtype=np.int64
-        )
+        self.owners = np.array([conflict.owner_of(o.name) for o in options], dtype=np.int64)
         self.dm_options = [
             np.flatnonzero(self.owners == i) for i in range(len(conflict.decision_makers))
         ]
@@ -185,8 +185,11 @@ class StateSpace:
         self.total_codes = total
         feasible_codes, feasible_values = self._feasible_codes()
         if feasible_codes.size == 0:
-            raise ModelError("no feasible state is left: the infeasibility conditions rule out"
-                             " every combination", ("infeasible",))
+            raise ModelError(
+                "no feasible state is left: the infeasibility conditions rule out"
+                " every combination",
+                ("infeasible",),
+            )
         self._setup_states(feasible_codes, feasible_values)
 
     # -- construction ------------------------------------------------------------------------
@@ -466,7 +469,9 @@ def preference_scores(space: StateSpace, prefs: Any, loc: Location) -> np.ndarra
             try:
                 expr = parse_statement(text, index, levels)
             except StatementError as exc:
-                raise ModelError(f"statement {text!r}: {exc}", (*loc, "prioritization", k))
+                raise ModelError(
+                    f"statement {text!r}: {exc}", (*loc, "prioritization", k)
+                ) from None
             satisfied[:, k] = expr.evaluate(space.values)
         return prioritization_scores(satisfied)
     if prefs.ranking:

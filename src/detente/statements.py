@@ -241,7 +241,9 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("name", raw[1:-1], column))
         elif kind == "word":
             lower = raw.lower()
-            tokens.append(_Token("kw", lower, column) if lower in _KEYWORDS else _Token("name", raw, column))
+            tokens.append(
+                _Token("kw", lower, column) if lower in _KEYWORDS else _Token("name", raw, column)
+            )
         else:
             tokens.append(_Token(kind, raw, column))
         pos = match.end()

@@ -66,9 +66,7 @@ def compact(moves: np.ndarray) -> np.ndarray:
 SWEEPS = 0
 
 
-def coalition_reach_min(
-    member_moves: Sequence[np.ndarray], value: np.ndarray
-) -> np.ndarray:
+def coalition_reach_min(member_moves: Sequence[np.ndarray], value: np.ndarray) -> np.ndarray:
     """For every state s1: the least ``value`` over s1 itself and every state the coalition
     reaches from s1 by a legal sequence of unilateral moves.
 

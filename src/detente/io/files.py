@@ -68,11 +68,16 @@ def _document_loc(loc: tuple[Any, ...], data: Any) -> Location:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and not isinstance(part, int) and "[" not in str(part) and (
-            str(part) not in ("str", "int", "float", "bool", "dict", "list", "tuple")
+        elif (
+            isinstance(node, dict)
+            and not isinstance(part, int)
+            and "[" not in str(part)
+            and (str(part) not in ("str", "int", "float", "bool", "dict", "list", "tuple"))
         ):
             out.append(part)  # a missing or unknown key
             node = None
@@ -99,7 +104,9 @@ def model_from_data(data: Any, source: str = "<model>", node: yaml.Node | None =
     """Validate parsed data as a :class:`Conflict`, locating any error in the document."""
     if not isinstance(data, dict):
         got = "nothing" if data is None else type(data).__name__
-        raise ModelError(f"expected a model (a mapping of fields), got {got}", source=source, line=1)
+        raise ModelError(
+            f"expected a model (a mapping of fields), got {got}", source=source, line=1
+        )
     try:
         return Conflict.model_validate(data)
     except ValidationError as exc:
