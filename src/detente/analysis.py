@@ -54,6 +54,11 @@ def concept_name(text: str) -> str:
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
+def _padded(space: StateSpace, moves: Sequence[np.ndarray] | None) -> Sequence[np.ndarray]:
+    """Explicit target arrays (built on first use: the fast concepts never need them)."""
+    return space.moves if moves is None else moves
+
+
 def stable_for(
     space: StateSpace,
     concept: str,
@@ -67,27 +72,29 @@ def stable_for(
     sampled preferences on the same state space.
     """
     concept = concept_name(concept)
+    own_ranks = ranks is None
     ranks = space.ranks if ranks is None else ranks
-    moves = space.moves if moves is None else moves
+    move_sets = space.move_sets if moves is None else moves
     if concept == "Nash":
-        return nash_stable(moves, ranks, dm)
+        return nash_stable(move_sets, ranks, dm)
     if concept == "GMR":
-        return gmr_stable(moves, ranks, dm)
+        return gmr_stable(move_sets, ranks, dm)
     if concept == "SMR":
-        return smr_stable(moves, ranks, dm)
+        return smr_stable(move_sets, ranks, dm)
+    improving = space.improving_sets if own_ranks and moves is None else None
     if concept == "SEQ":
-        return seq_stable(moves, ranks, dm)
+        return seq_stable(move_sets, ranks, dm, improving)
     if concept == "SIM":
-        return sim_stable(moves, ranks, dm, space.codes, space.states_of_codes)
+        return sim_stable(_padded(space, moves), ranks, dm, space.codes, space.states_of_codes)
     if concept == "SEQSIM":
-        return seq_stable(moves, ranks, dm) & sim_stable(
-            moves, ranks, dm, space.codes, space.states_of_codes
+        return seq_stable(move_sets, ranks, dm, improving) & sim_stable(
+            _padded(space, moves), ranks, dm, space.codes, space.states_of_codes
         )
     from .engine.limited_move import limited_move_stable, nonmyopic_stable
 
     if concept == "NM":
-        return nonmyopic_stable(moves, ranks, dm)
-    return limited_move_stable(moves, ranks, dm, int(concept[1:]))
+        return nonmyopic_stable(_padded(space, moves), ranks, dm)
+    return limited_move_stable(_padded(space, moves), ranks, dm, int(concept[1:]))
 
 
 @dataclass

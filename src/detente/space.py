@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .engine.moves import BlockMoves, DenseLayout, MoveSet, PaddedMoves, block_move_sets
 from .engine.reach import compact
 from .errors import Location, ModelError, SizeLimitError
 from .model import Condition, Conflict
@@ -364,6 +365,38 @@ class StateSpace:
         and lands on a feasible state (Fang, Hipel & Kilgour 1993, R_i(s)).
         """
         return [self._moves_of(i) for i in range(self.n_dms)]
+
+    @cached_property
+    def move_sets(self) -> list[MoveSet]:
+        """Each DM's moves in the fastest form the engine can use (same results).
+
+        A DM whose options are all free (both directions, no step) and adjacent gets a
+        :class:`~detente.engine.moves.BlockMoves` working on the dense code space, which
+        needs no target list; the others get their padded :attr:`moves`.  Dense blocks are
+        used only without merged states and when infeasibility removes at most 3/4 of the
+        option combinations (else the dense space wastes memory).
+        """
+        blocks: list[BlockMoves | None] = [None] * self.n_dms
+        if not self.merged and self.total_codes <= 4 * self.n_states:
+            layout = DenseLayout(self.codes, self.total_codes)
+            free = [
+                all(
+                    self.conflict.options[k].direction == "both"
+                    and self.conflict.options[k].step is None
+                    for k in opts
+                )
+                for opts in self.dm_options
+            ]
+            blocks = block_move_sets(self.dm_options, self.radices, free, layout)
+        return [
+            block if block is not None else PaddedMoves(self.moves[i])
+            for i, block in enumerate(blocks)
+        ]
+
+    @cached_property
+    def improving_sets(self) -> list[MoveSet]:
+        """Each DM's unilateral improvements (under :attr:`ranks`) as move sets."""
+        return [m.improving(self.ranks[i]) for i, m in enumerate(self.move_sets)]
 
     def _moves_of(self, dm: int) -> np.ndarray:
         opts = self.dm_options[dm]

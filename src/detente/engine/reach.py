@@ -10,8 +10,12 @@ are extended by one entry at index ``n`` (the sentinel) so that a gather needs n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .moves import MoveSet
 
 #: Larger than any rank; used as "+infinity" for int32 ranks.
 TOP = np.int32(2**30)
@@ -63,10 +67,7 @@ def compact(moves: np.ndarray) -> np.ndarray:
     return moves[:width]
 
 
-SWEEPS = 0
-
-
-def coalition_reach_min(member_moves: Sequence[np.ndarray], value: np.ndarray) -> np.ndarray:
+def coalition_reach_min(member_moves: Sequence[MoveSet], value: np.ndarray) -> np.ndarray:
     """For every state s1: the least ``value`` over s1 itself and every state the coalition
     reaches from s1 by a legal sequence of unilateral moves.
 
@@ -82,29 +83,27 @@ def coalition_reach_min(member_moves: Sequence[np.ndarray], value: np.ndarray) -
     Memory: one value array per member.  Never n x n.
     """
     value = np.asarray(value, dtype=np.int32)
-    members = [m for m in member_moves if m.shape[0] > 0]
+    members = [m for m in member_moves if not m.empty]
     if not members:
         return value.copy()
     if len(members) == 1:
-        return np.minimum(value, gather_min(value, members[0]))
-    # f[j]: least value reachable when member j moved last.
+        return np.minimum(value, members[0].min_over(value))
+    # f[j]: least value reachable when member j moved last; g[k]: least value after a move
+    # by k, from f[k] as it was when g[k] was last computed (stale[k] says it changed since).
     f = [value.copy() for _ in members]
-    global SWEEPS
-    while True:
-        SWEEPS += 1
-        changed = False
+    g: list[np.ndarray | None] = [None] * len(members)
+    stale = [True] * len(members)
+    while any(stale):
         for k, moves in enumerate(members):
-            g = gather_min(f[k], moves)
+            if not stale[k]:
+                continue
+            g[k] = moves.min_over(f[k])
+            stale[k] = False
             for j in range(len(members)):
-                if j == k:
-                    continue
-                lower = g < f[j]
-                if lower.any():
-                    np.minimum(f[j], g, out=f[j])
-                    changed = True
-        if not changed:
-            break
+                if j != k and (g[k] < f[j]).any():
+                    np.minimum(f[j], g[k], out=f[j])
+                    stale[j] = True
     best = value.copy()
-    for k, moves in enumerate(members):
-        np.minimum(best, gather_min(f[k], moves), out=best)
+    for gk in g:
+        np.minimum(best, gk, out=best)
     return best

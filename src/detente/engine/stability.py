@@ -25,7 +25,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .reach import BOTTOM, coalition_reach_min, extend, gather_max, improvements
+from .moves import MoveSet, as_move_set
+from .reach import BOTTOM, coalition_reach_min, extend, improvements
 
 __all__ = [
     "gmr_stable",
@@ -36,55 +37,68 @@ __all__ = [
 ]
 
 
-def _opponents(moves: Sequence[np.ndarray], dm: int) -> list[np.ndarray]:
-    return [m for j, m in enumerate(moves) if j != dm]
+Moves = Sequence[MoveSet | np.ndarray]
 
 
-def nash_stable(moves: Sequence[np.ndarray], ranks: np.ndarray, dm: int) -> np.ndarray:
+def _opponents(moves: Moves, dm: int) -> list[MoveSet]:
+    return [as_move_set(m) for j, m in enumerate(moves) if j != dm]
+
+
+def nash_stable(moves: Moves, ranks: np.ndarray, dm: int) -> np.ndarray:
     """Nash (rational) stability: R+_i(s) is empty."""
     rank = ranks[dm]
-    return gather_max(rank, moves[dm]) <= rank
+    return as_move_set(moves[dm]).max_over(rank) <= rank
 
 
-def _sanction_stable(moves_i: np.ndarray, rank: np.ndarray, escape: np.ndarray) -> np.ndarray:
+def _sanction_stable(moves_i: MoveSet | np.ndarray, rank: np.ndarray, escape: np.ndarray):
     """Stable iff no move s1 of i has ``escape[s1]`` above i's rank at s.
 
     ``escape[s1]`` is the best rank at s1 that i can be sure of when the opponents respond:
     with a UI s1, escape > rank(s) means no sanction works; for a non-improving s1 the
     callers make escape <= rank(s1) <= rank(s), so it never counts.
     """
-    return gather_max(escape, moves_i) <= rank
+    return as_move_set(moves_i).max_over(escape) <= rank
 
 
-def gmr_stable(moves: Sequence[np.ndarray], ranks: np.ndarray, dm: int) -> np.ndarray:
+def gmr_stable(moves: Moves, ranks: np.ndarray, dm: int) -> np.ndarray:
     """General metarationality: every UI can be sanctioned by some reachable s2 ⪯_i s."""
     rank = ranks[dm]
     least = coalition_reach_min(_opponents(moves, dm), rank)
     return _sanction_stable(moves[dm], rank, least)
 
 
-def smr_stable(moves: Sequence[np.ndarray], ranks: np.ndarray, dm: int) -> np.ndarray:
+def smr_stable(moves: Moves, ranks: np.ndarray, dm: int) -> np.ndarray:
     """Symmetric metarationality: the sanction s2 must survive i's counter-moves too.
 
     i's outlook from s2 is q(s2) = max(rank(s2), best rank i reaches from s2 in one move);
     the UI s1 is sanctioned when some reachable s2 has q(s2) <= rank(s).
     """
     rank = ranks[dm]
-    outlook = np.maximum(rank, gather_max(rank, moves[dm]))
+    outlook = np.maximum(rank, as_move_set(moves[dm]).max_over(rank))
     least = coalition_reach_min(_opponents(moves, dm), outlook)
     return _sanction_stable(moves[dm], rank, np.minimum(rank, least))
 
 
-def seq_stable(moves: Sequence[np.ndarray], ranks: np.ndarray, dm: int) -> np.ndarray:
-    """Sequential stability: sanctions use only the opponents' own UIs (R+_{N-i})."""
+def seq_stable(
+    moves: Moves,
+    ranks: np.ndarray,
+    dm: int,
+    improving: Sequence[MoveSet] | None = None,
+) -> np.ndarray:
+    """Sequential stability: sanctions use only the opponents' own UIs (R+_{N-i}).
+
+    ``improving[j]`` may give DM j's improvements precomputed (they do not depend on i).
+    """
     rank = ranks[dm]
-    credible = [improvements(m, ranks[j]) for j, m in enumerate(moves) if j != dm]
+    if improving is None:
+        improving = [as_move_set(m).improving(ranks[j]) for j, m in enumerate(moves)]
+    credible = [m for j, m in enumerate(improving) if j != dm]
     least = coalition_reach_min(credible, rank)
     return _sanction_stable(moves[dm], rank, least)
 
 
 def sim_stable(
-    moves: Sequence[np.ndarray],
+    moves: Sequence[np.ndarray],  # explicit padded targets (width, n) per DM
     ranks: np.ndarray,
     dm: int,
     codes: np.ndarray,
