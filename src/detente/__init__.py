@@ -14,23 +14,39 @@ from .analysis import CONCEPTS, StabilityResult, analyze, concept_name, stable_f
 from .cases import list_cases, load_case
 from .errors import DetenteError, ModelError, SizeLimitError
 from .io import dump_model, load_model, parse_model
-from .model import Condition, Conflict, DecisionMaker, Option, Preferences
+from .model import (
+    Alternative,
+    Condition,
+    Conflict,
+    DecisionMaker,
+    Option,
+    Outcome,
+    Perception,
+    Preferences,
+    Strategy,
+    UncertainOrder,
+)
 from .space import StateSpace, compile_conflict
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CONCEPTS",
+    "Alternative",
     "Condition",
     "Conflict",
     "DecisionMaker",
     "DetenteError",
     "ModelError",
     "Option",
+    "Outcome",
+    "Perception",
     "Preferences",
     "SizeLimitError",
     "StabilityResult",
     "StateSpace",
+    "Strategy",
+    "UncertainOrder",
     "__version__",
     "analyze",
     "compile_conflict",

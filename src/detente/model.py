@@ -185,11 +185,82 @@ class Preferences(_Strict):
         raise AssertionError("validated preferences have a form")
 
 
+class Alternative(_Strict):
+    """One hypothesis about a decision maker's preferences, with its weight.
+
+    Used when we do not know a DM's deeper fears: each alternative is a full preference
+    specification; weights need not sum to 1 (they are normalised).
+    """
+
+    name: str = Field(min_length=1, description="e.g. 'regime survival first'")
+    description: str = ""
+    weight: float = Field(default=1.0, gt=0, description="Prior weight (normalised)")
+    preferences: Preferences
+
+
+class UncertainOrder(_Strict):
+    """Two prioritization statements whose order is uncertain: with ``probability`` the
+    second named statement is placed just above the first."""
+
+    statements: tuple[int, int] = Field(
+        description="1-based positions of two statements in the DM's prioritization"
+    )
+    probability: float = Field(default=0.5, ge=0, le=1)
+
+
 class DecisionMaker(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     options: list[str] = Field(min_length=1, description="Names of the options it controls")
     preferences: Preferences
+    alternatives: list[Alternative] = Field(
+        default_factory=list,
+        description="Uncertain preferences: weighted hypotheses that replace `preferences`"
+        " in the uncertainty analysis",
+    )
+    uncertain_order: list[UncertainOrder] = Field(
+        default_factory=list,
+        description="Pairs of prioritization statements whose order is uncertain",
+    )
+
+
+class Outcome(_Strict):
+    """A named set of states ('talks', 'deal', 'war'), given by a statement."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    when: str = Field(description="A statement; the outcome holds in the states satisfying it")
+
+
+class Strategy(_Strict):
+    """A named commitment of one DM (or allies) to option values, e.g. 'maximum pressure'.
+
+    While a strategy is followed, the committed options keep these values: the committing
+    DMs never move them, and the analysis starts from the status quo with the commitment
+    applied.
+    """
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    commit: dict[str, OptionValue] = Field(
+        min_length=1, description="Option values held fixed, {option: value}"
+    )
+
+
+class Perception(_Strict):
+    """How one DM sees the conflict: a first-level hypergame (Wang, Hipel & Fraser 1988,
+    "Modeling misperceptions in games", Behavioral Science 33(3)).
+
+    ``preferences`` gives the preferences the holder believes other DMs have (DMs left out
+    are perceived correctly); ``unaware_of`` lists options the holder does not know exist
+    (it believes they are never taken).
+    """
+
+    name: str = Field(min_length=1, description="e.g. 'NK believes the US seeks regime change'")
+    description: str = ""
+    holder: str = Field(description="The DM whose picture of the conflict this is")
+    preferences: dict[str, Preferences] = Field(default_factory=dict)
+    unaware_of: list[str] = Field(default_factory=list)
 
 
 class Conflict(_Strict):
@@ -212,6 +283,9 @@ class Conflict(_Strict):
         " state (as GMCR II's state merging)",
     )
     status_quo: StateRef | None = None
+    outcomes: list[Outcome] = Field(default_factory=list)
+    strategies: list[Strategy] = Field(default_factory=list)
+    perceptions: list[Perception] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_names(self) -> Conflict:
@@ -250,7 +324,69 @@ class Conflict(_Strict):
         for field in ("infeasible", "merge"):
             for k, condition in enumerate(getattr(self, field)):
                 _check_condition(condition, self, (field, k))
+        self._check_extensions(index, levels)
         return self
+
+    def _check_extensions(self, index: dict[str, int], levels: dict[str, int]) -> None:
+        """Uncertain preferences, outcomes, strategies and perceptions name real things."""
+        dms = self.dm_index
+        for i, dm in enumerate(self.decision_makers):
+            _check_unique(
+                [a.name for a in dm.alternatives],
+                ("decision_makers", i, "alternatives"),
+                "alternative",
+            )
+            for a, alternative in enumerate(dm.alternatives):
+                for k, text in enumerate(alternative.preferences.prioritization or []):
+                    loc = (
+                        "decision_makers",
+                        i,
+                        "alternatives",
+                        a,
+                        "preferences",
+                        "prioritization",
+                        k,
+                    )
+                    _check_statement(text, index, levels, loc)
+            count = len(dm.preferences.prioritization or [])
+            for u, pair in enumerate(dm.uncertain_order):
+                loc = ("decision_makers", i, "uncertain_order", u, "statements")
+                if not count:
+                    raise ModelError("uncertain_order needs prioritization preferences", loc)
+                for position in pair.statements:
+                    if not 1 <= position <= count:
+                        raise ModelError(f"statement {position} does not exist (1..{count})", loc)
+                if pair.statements[0] == pair.statements[1]:
+                    raise ModelError("name two different statements", loc)
+        _check_unique([o.name for o in self.outcomes], ("outcomes",), "outcome")
+        for k, outcome in enumerate(self.outcomes):
+            _check_statement(outcome.when, index, levels, ("outcomes", k, "when"))
+        _check_unique([s.name for s in self.strategies], ("strategies",), "strategy")
+        for k, strategy in enumerate(self.strategies):
+            from .space import pattern_constraints
+
+            pattern_constraints(self, strategy.commit, ("strategies", k, "commit"))
+        _check_unique([p.name for p in self.perceptions], ("perceptions",), "perception")
+        for k, perception in enumerate(self.perceptions):
+            loc = ("perceptions", k)
+            if perception.holder not in dms:
+                raise ModelError(f"unknown decision maker {perception.holder!r}", (*loc, "holder"))
+            for name, prefs in perception.preferences.items():
+                where = (*loc, "preferences", name)
+                if name not in dms:
+                    raise ModelError(f"unknown decision maker {name!r}", where)
+                for j, text in enumerate(prefs.prioritization or []):
+                    _check_statement(text, index, levels, (*where, "prioritization", j))
+            own = set(self.decision_makers[dms[perception.holder]].options)
+            for j, option in enumerate(perception.unaware_of):
+                where = (*loc, "unaware_of", j)
+                if option not in index:
+                    raise ModelError(f"unknown option {option!r}", where)
+                if option in own:
+                    raise ModelError(
+                        f"{perception.holder!r} cannot be unaware of its own option {option!r}",
+                        where,
+                    )
 
     # -- derived facts ---------------------------------------------------------------------
     @property
