@@ -45,7 +45,21 @@ __all__ = [
 #: the command line, or the ``DETENTE_MAX_STATES`` environment variable).
 DEFAULT_MAX_STATES = int(os.environ.get("DETENTE_MAX_STATES", 2**23))
 
+#: Memory budget in bytes (``--max-memory`` in GiB, or ``DETENTE_MAX_MEMORY_GB``).
+DEFAULT_MAX_MEMORY = float(os.environ.get("DETENTE_MAX_MEMORY_GB", 16)) * 2**30
+
 _CHUNK = 1 << 21  # rows x alternatives handled at once when building moves
+
+
+def compile_memory_estimate(n_options: int, n_dms: int, total: int) -> float:
+    """Bytes a compiled space and a stability analysis need, from the model's shape alone.
+
+    Per option combination: its option values (1 byte each), code and lookup entries
+    (8 + 8), each DM's score and rank (8 + 4) and the engine's working arrays (about
+    4 int32 arrays per DM during a coalition fixpoint).  Measured peaks stay below this
+    (benchmarks/engine.py).
+    """
+    return float(total) * (n_options + 16 + n_dms * (12 + 16)) + 64 * 2**20
 
 
 def _as_value(raw: Any, top: int, name: str, loc: Location) -> int:
@@ -165,8 +179,10 @@ class StateSpace:
         conflict: Conflict,
         *,
         max_states: int = DEFAULT_MAX_STATES,
+        max_memory: float = DEFAULT_MAX_MEMORY,
     ) -> None:
         self.conflict = conflict
+        self.max_memory = max_memory
         options = conflict.options
         self.option_names = [o.name for o in options]
         self.dm_names = [d.name for d in conflict.decision_makers]
@@ -181,6 +197,14 @@ class StateSpace:
             raise SizeLimitError(
                 f"the model has {total:,} option combinations, more than the limit of"
                 f" {max_states:,}; raise the limit (--max-states) if you have the memory",
+                ("options",),
+            )
+        need = compile_memory_estimate(len(options), len(self.dm_names), total)
+        if need > max_memory:
+            raise SizeLimitError(
+                f"the model has {total:,} option combinations and would need about"
+                f" {need / 2**30:.2f} GiB, more than the memory budget of"
+                f" {max_memory / 2**30:.2f} GiB; raise it (--max-memory) if you have the memory",
                 ("options",),
             )
         self.total_codes = total
@@ -402,6 +426,14 @@ class StateSpace:
         opts = self.dm_options[dm]
         radices = self.radices[opts]
         n_alt = math.prod(int(r) for r in radices)
+        need = 4.0 * self.n_states * (n_alt - 1) * (2 if self.merged else 1)
+        if need > self.max_memory:
+            raise SizeLimitError(
+                f"listing the moves of {self.dm_names[dm]!r} explicitly would need about"
+                f" {need / 2**30:.2f} GiB, more than the memory budget of"
+                f" {self.max_memory / 2**30:.1f} GiB (--max-memory)",
+                ("decision_makers", dm),
+            )
         local_place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
         alt_digits = _digits(np.arange(n_alt, dtype=np.int64), radices, local_place)
         alt_offset = alt_digits.astype(np.int64) @ self.place[opts]
@@ -562,13 +594,19 @@ def _check_complete(space: StateSpace, scores: np.ndarray, loc: Location, what: 
         raise ModelError(f"the {what} misses feasible state(s) {shown}{more}", loc)
 
 
-def compile_conflict(conflict: Conflict, *, max_states: int = DEFAULT_MAX_STATES) -> StateSpace:
+def compile_conflict(
+    conflict: Conflict,
+    *,
+    max_states: int = DEFAULT_MAX_STATES,
+    max_memory: float = DEFAULT_MAX_MEMORY,
+) -> StateSpace:
     """Compile a conflict and check everything that needs its states.
 
     Raises :class:`~detente.errors.ModelError` for rankings that miss or repeat states, an
-    infeasible status quo, no feasible state, or a state space above ``max_states``.
+    infeasible status quo, no feasible state, or a state space above ``max_states`` or a
+    memory need above ``max_memory`` bytes (checked before anything large is allocated).
     """
-    space = StateSpace(conflict, max_states=max_states)
+    space = StateSpace(conflict, max_states=max_states, max_memory=max_memory)
     space.ranks  # noqa: B018 - validates every preference now, not at first use
     space.status_quo  # noqa: B018
     return space
