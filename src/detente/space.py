@@ -498,6 +498,28 @@ class StateSpace:
         loc: Location = ("decision_makers", dm, "preferences")
         return preference_scores(self, prefs, loc)
 
+    def with_ranks(self, ranks: np.ndarray, scores: np.ndarray | None = None) -> StateSpace:
+        """The same states and moves with other preferences (perceived, sampled, edited).
+
+        Shares every array with this space (nothing is copied); ``ranks`` is an
+        (n_dms, n) int array, higher = better.  Used by hypergames, uncertainty, inverse
+        analysis and status quo analysis under other preferences.
+        """
+        ranks = np.asarray(ranks)
+        if ranks.shape != (self.n_dms, self.n_states):
+            raise ValueError(f"ranks must have shape {(self.n_dms, self.n_states)}")
+        other = object.__new__(StateSpace)
+        other.__dict__.update(
+            {
+                key: value
+                for key, value in self.__dict__.items()
+                if key not in ("ranks", "scores", "improving_sets")
+            }
+        )
+        other.__dict__["ranks"] = np.stack([dense_rank(row) for row in ranks])
+        other.__dict__["scores"] = ranks.astype(np.float64) if scores is None else scores
+        return other
+
     # -- status quo ----------------------------------------------------------------------------
     @cached_property
     def status_quo(self) -> int | None:
