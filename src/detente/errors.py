@@ -54,8 +54,8 @@ class ModelError(DetenteError):
         self.line = line
 
     def located(self, source: str | None = None, line: int | None = None) -> ModelError:
-        """Return a copy that also names the file and line."""
-        return ModelError(
+        """Return a copy (of the same class) that also names the file and line."""
+        return type(self)(
             self.message,
             self.loc,
             source=source if source is not None else self.source,

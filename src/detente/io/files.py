@@ -16,11 +16,36 @@ from pydantic import ValidationError
 from ..errors import DetenteError, Location, ModelError
 from ..model import Conflict
 
-__all__ = ["dump_model", "line_of", "load_model", "parse_document", "parse_model"]
+__all__ = [
+    "dump_model",
+    "line_of",
+    "load_model",
+    "locate_error",
+    "parse_document",
+    "parse_model",
+]
 
 
 def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML or JSON text into Python data plus the YAML node tree (for line numbers)."""
+    """Parse YAML or JSON text into Python data plus the YAML node tree (for line numbers).
+
+    A ``.json`` file is read by the JSON parser (PyYAML reads YAML 1.1, which rejects some
+    valid JSON, e.g. tab indentation); its node tree is then only used for line numbers.
+    """
+    if source.lower().endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ModelError(
+                f"malformed JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno
+            ) from None
+        except RecursionError:
+            raise ModelError("malformed JSON: nested too deeply", source=source) from None
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except (yaml.YAMLError, RecursionError):
+            node = None  # valid JSON that YAML 1.1 cannot read: no line numbers
+        return data, node
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -28,9 +53,17 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "malformed"
-        raise ModelError(f"malformed YAML/JSON: {problem}", source=source, line=line) from None
+        if mark is not None:
+            problem += f" (column {mark.column + 1}"
+            context = exc.context_mark
+            if exc.context and context is not None and context.line != mark.line:
+                problem += f"; {exc.context} started on line {context.line + 1}"
+            problem += ")"
+        raise ModelError(f"malformed YAML: {problem}", source=source, line=line) from None
     except yaml.YAMLError as exc:
-        raise ModelError(f"malformed YAML/JSON: {exc}", source=source) from None
+        raise ModelError(f"malformed YAML: {exc}", source=source) from None
+    except RecursionError:
+        raise ModelError("malformed YAML: nested too deeply", source=source) from None
     return data, node
 
 
@@ -145,6 +178,21 @@ def load_model(path: str | Path) -> Conflict:
 
         return gmcr_to_conflict(text, str(path))
     return parse_model(text, str(path))
+
+
+def locate_error(error: ModelError, path: str | Path) -> ModelError:
+    """Name ``path`` (and, for YAML/JSON, the line of ``error.loc``) in an error found after
+    loading the file, e.g. while compiling its model."""
+    if error.source is not None:
+        return error
+    line = None
+    if error.loc and Path(path).suffix.lower() != ".gmcr":
+        try:
+            _, node = parse_document(read_text(path), str(path))
+            line = line_of(node, error.loc)
+        except DetenteError:
+            pass
+    return error.located(str(path), line)
 
 
 def model_to_data(conflict: Conflict) -> dict[str, Any]:
