@@ -20,8 +20,8 @@ import click
 from . import __version__
 from .analysis import CONCEPTS, analyze, concept_name
 from .cases import DEFAULT_CASE, case_path, list_cases, load_case
-from .errors import DetenteError
-from .io.files import dump_model, load_model
+from .errors import DetenteError, ModelError
+from .io.files import dump_model, load_model, locate_error
 from .model import Conflict
 from .space import DEFAULT_MAX_STATES, StateSpace, compile_conflict
 
@@ -38,6 +38,8 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except ModelError as exc:
+            _fail(str(_in_input_file(exc, kwargs)))
         except DetenteError as exc:
             _fail(str(exc))
         except MemoryError:
@@ -46,14 +48,26 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _in_input_file(error: ModelError, params: dict[str, Any]) -> ModelError:
+    """Name the model file (and line) in an error found after loading it, e.g. compiling."""
+    if error.source is not None or not error.loc:
+        return error
+    path = params.get("file") or params.get("source")
+    if path is None and params.get("case"):
+        try:
+            path = case_path(params["case"])
+        except DetenteError:
+            return error
+    return error if path is None else locate_error(error, path)
+
+
 def model_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     """FILE argument, or ``--case NAME`` for a bundled case."""
     func = click.option(
         "--case", "case", metavar="NAME", help="Use a bundled case instead of a FILE."
     )(func)
-    return click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))(
-        func
-    )
+    # Directories and missing files are reported by the loader, in detente's one-line form.
+    return click.argument("file", required=False, type=click.Path(path_type=Path))(func)
 
 
 def max_states_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -197,7 +211,7 @@ analyze_cmd.name = "analyze"
 
 
 @main.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite TARGET if it exists.")
 @friendly
