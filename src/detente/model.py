@@ -69,7 +69,7 @@ class Option(_Strict):
         default=None, ge=1, description="For a dial: the largest change in one move"
     )
 
-    @field_validator("levels")
+    @field_validator("levels", mode="before")
     @classmethod
     def _check_levels(cls, value: int | str | None) -> int | str | None:
         if value is None:
@@ -161,7 +161,7 @@ class Preferences(_Strict):
         min_length=1,
         description="Every feasible state, most preferred first; a list groups tied states",
     )
-    payoffs: dict[str, float] | list[tuple[StateRef, float]] | None = Field(
+    payoffs: dict[int | str, float] | list[tuple[StateRef, float]] | None = Field(
         default=None,
         description="A number per feasible state (higher is better), keyed by state number"
         " or label",

@@ -126,7 +126,11 @@ def validation_to_model_error(exc: ValidationError, data: Any) -> ModelError:
     message = _MESSAGES.get(first["type"], first["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
+    if (
+        first["type"] not in ("missing", "extra_forbidden")
+        and "input" in first
+        and "(got " not in message
+    ):
         shown = repr(first["input"])
         if len(shown) <= 60:
             message += f" (got {shown})"
