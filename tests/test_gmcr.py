@@ -615,3 +615,17 @@ def test_cli_size_error_for_gmcr_names_the_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(path), "--max-states", "100"])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"detente: error: {path}: options: the model has 4,096")
+
+
+def test_analyze_json_of_a_gmcr_file_uses_the_file_option_order() -> None:
+    result = CliRunner().invoke(
+        main, ["analyze", str(DATA / "elmira.gmcr"), "--format", "json", "--concept", "Nash"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # Options in the file: Modify, Delay, Accept, Insist, Abandon.
+    assert data["states"][0] == {"id": 1, "label": "NYNNN", "values": [0, 1, 0, 0, 0]}
+    for state in data["states"]:
+        assert state["values"] == [1 if mark == "Y" else 0 for mark in state["label"]]
+    nash = {data["states"][i - 1]["label"] for i in data["equilibria"]["Nash"]}
+    assert {bundled_elmira_state(label) for label in nash} == {"NYNYN", "YNYYN", "abandon"}
