@@ -261,5 +261,108 @@ def schema() -> None:
     click.echo(json.dumps(model_schema(), indent=2))
 
 
+# -- strategies: compare and sweep (detente.strategies) ------------------------------------------
+_STRATEGY_CONCEPT_HELP = (
+    f"Solution concept(s): {', '.join(CONCEPTS)}, L<h>, NM. Repeat for several;"
+    " default: all of Nash, GMR, SMR, SEQ, SIM, SEQSIM."
+)
+_MOVES_HELP = (
+    "Steps of the status quo analysis: unilateral improvements (default), any unilateral"
+    " moves, or improvements including coalitional ones."
+)
+
+
+@main.command()
+@model_argument
+@max_states_option
+@click.option("--concept", "concepts", multiple=True, metavar="NAME", help=_STRATEGY_CONCEPT_HELP)
+@click.option(
+    "--moves",
+    type=click.Choice(["improvements", "any", "coalitions"]),
+    default="improvements",
+    help=_MOVES_HELP,
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@friendly
+def compare(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    concepts: tuple[str, ...],
+    moves: str,
+    fmt: str,
+) -> None:
+    """Compare the model's strategies side by side: equilibria, what the conflict reaches
+    from the status quo, and the outcomes, per solution concept."""
+    from .strategies import compare as compare_strategies
+    from .strategies import print_comparison
+
+    conflict = resolve_model(file, case)
+    names = [concept_name(c) for c in concepts] or list(CONCEPTS)
+    result = compare_strategies(_compile(conflict, max_states), names, moves=moves)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+    else:
+        print_comparison(result)
+
+
+@main.command()
+@model_argument
+@max_states_option
+@click.option("--option", "option", required=True, metavar="NAME", help="The option to vary.")
+@click.option(
+    "--strategy",
+    metavar="NAME",
+    help="Hold one of the model's strategies as well (the swept option overrides it).",
+)
+@click.option("--concept", "concepts", multiple=True, metavar="NAME", help=_STRATEGY_CONCEPT_HELP)
+@click.option(
+    "--moves",
+    type=click.Choice(["improvements", "any", "coalitions"]),
+    default="improvements",
+    help=_MOVES_HELP,
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also draw outcome against level per concept (.png, .svg or .pdf).",
+)
+@friendly
+def sweep(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    option: str,
+    strategy: str | None,
+    concepts: tuple[str, ...],
+    moves: str,
+    fmt: str,
+    plot: Path | None,
+) -> None:
+    """Hold an option (a dial such as sanctions, or a Y/N option) at each of its levels in
+    turn and show, per solution concept, the outcome the conflict reaches."""
+    from .strategies import print_sweep
+    from .strategies import sweep as sweep_option
+
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise DetenteError(f"--plot {plot}: give a .png, .svg or .pdf file")
+    conflict = resolve_model(file, case)
+    names = [concept_name(c) for c in concepts] or list(CONCEPTS)
+    space = _compile(conflict, max_states)
+    result = sweep_option(space, option, names, strategy=strategy, moves=moves)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+    else:
+        print_sweep(result)
+    if plot is not None:
+        try:
+            result.plot(plot)
+        except OSError as exc:
+            raise DetenteError(f"cannot write {plot}: {exc.strerror or exc}") from None
+        click.echo(f"wrote {plot}", err=fmt == "json")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
