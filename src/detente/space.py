@@ -508,7 +508,7 @@ class StateSpace:
         ranks = np.asarray(ranks)
         if ranks.shape != (self.n_dms, self.n_states):
             raise ValueError(f"ranks must have shape {(self.n_dms, self.n_states)}")
-        other = object.__new__(StateSpace)
+        other = object.__new__(type(self))  # keeps subclasses (CommittedSpace)
         other.__dict__.update(
             {
                 key: value
