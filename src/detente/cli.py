@@ -364,5 +364,166 @@ def sweep(
         click.echo(f"wrote {plot}", err=fmt == "json")
 
 
+# -- misperception and uncertain preferences (detente.hypergame, detente.uncertainty) ------------
+_HYPER_CONCEPT_HELP = (
+    f"Solution concept(s): {', '.join(CONCEPTS)}, L<h>, NM. Repeat for several;"
+    " default: Nash, GMR, SMR, SEQ, SIM, SEQSIM."
+)
+
+
+@main.command()
+@model_argument
+@max_states_option
+@click.option("--concept", "concepts", multiple=True, metavar="NAME", help=_HYPER_CONCEPT_HELP)
+@click.option(
+    "--correct",
+    "corrections",
+    multiple=True,
+    metavar="NAME",
+    help="What if this perception (misperception) is corrected? Repeat for several.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="States listed per cell of the table.",
+)
+@friendly
+def hypergame(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    concepts: tuple[str, ...],
+    corrections: tuple[str, ...],
+    fmt: str,
+    limit: int,
+) -> None:
+    """Misperception: each DM's stability in the game it believes it is in, and the
+    hyper-equilibria (first-level hypergame); with --correct, what changes when a belief
+    is corrected."""
+    from .hypergame import correct, hypergame_analysis, print_correction, print_hypergame
+
+    conflict = resolve_model(file, case)
+    names = [concept_name(c) for c in concepts] or list(CONCEPTS)
+    space = _compile(conflict, max_states)
+    if corrections:
+        correction = correct(space, corrections, names)
+        if fmt == "json":
+            click.echo(json.dumps(correction.to_json(), indent=1))
+        else:
+            print_correction(correction, limit=limit)
+        return
+    result = hypergame_analysis(space, names)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+    else:
+        print_hypergame(result, limit=limit)
+
+
+@main.command()
+@model_argument
+@max_states_option
+@click.option("--concept", "concepts", multiple=True, metavar="NAME", help=_HYPER_CONCEPT_HELP)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Monte Carlo sample size (when the combinations are too many to enumerate).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed.")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "exact", "sample"]),
+    default="auto",
+    show_default=True,
+    help="auto: enumerate up to --max-exact combinations exactly, else sample.",
+)
+@click.option(
+    "--max-exact",
+    type=click.IntRange(min=1),
+    default=4096,
+    show_default=True,
+    help="Largest number of combinations enumerated exactly.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes on this machine [default: every core].",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run on an existing Dask cluster (e.g. tcp://host:8786) instead.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.json",
+    help="Also write the results (updated while the run goes on) to this file.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="States listed in the table.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on standard error [default: when it is a terminal].",
+)
+@friendly
+def uncertainty(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    concepts: tuple[str, ...],
+    samples: int,
+    seed: int,
+    method: str,
+    max_exact: int,
+    jobs: int | None,
+    scheduler: str | None,
+    fmt: str,
+    out: Path | None,
+    limit: int,
+    progress: bool | None,
+) -> None:
+    """Uncertain preferences (alternatives, uncertain order): for every state and concept
+    the probability that it is an equilibrium and that it is reached from the status quo,
+    and for every strategy the probability of each outcome.  Ctrl-C keeps finished work."""
+    from .uncertainty import print_uncertainty, uncertainty_analysis
+
+    conflict = resolve_model(file, case)
+    names = [concept_name(c) for c in concepts] or list(CONCEPTS)
+    space = _compile(conflict, max_states)
+    result = uncertainty_analysis(
+        space,
+        names,
+        samples=samples,
+        seed=seed,
+        method=method,
+        max_exact=max_exact,
+        jobs=jobs,
+        scheduler=scheduler,
+        progress=progress,
+        out=out,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+    else:
+        print_uncertainty(result, limit=limit)
+    if result.note:
+        click.echo(f"detente: note: {result.note}", err=True)
+    if out is not None:
+        click.echo(f"wrote {out}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
