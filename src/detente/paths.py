@@ -1,0 +1,927 @@
+"""Status quo analysis: can the conflict get from where it is to an agreement, and how?
+
+Stability analysis says which states are equilibria; status quo analysis says which of them
+the conflict can actually *reach* from its status quo, through whose moves, and in how many
+steps (Li, Kilgour & Hipel 2005, "Status quo analysis in the graph model for conflict
+resolution", J. Oper. Res. Soc. 56(6):699-707; Xu, Kilgour, Hipel & Kemkes 2010, "Using
+matrices to link conflict evolution and resolution in a graph model", EJOR 207(1):318-329).
+
+**Evolution.**  A path s0 -(k1)-> s1 -(k2)-> s2 ... is a sequence of steps, each taken by one
+*mover* k_t from the state the previous step reached.  What counts as a step depends on
+``moves``:
+
+* ``"improvements"`` (the standard evolution of status quo analysis): a unilateral
+  improvement (UI) of the DM who moves, s_t in R+_k(s_{t-1}) (Fang, Hipel & Kilgour 1993);
+* ``"any"``: any unilateral move, s_t in R_k(s_{t-1}), whether or not it improves;
+* ``"coalitions"``: a UI of one DM, or a *coalitional improvement* of a coalition H of two or
+  more DMs: a state s_t that H reaches from s_{t-1} by a legal sequence of unilateral moves
+  of its members and that every member strictly prefers to s_{t-1} (Kilgour, Hipel, Fang &
+  Peng 2001, "Coalition analysis in group decision support", Group Decis. Negot. 10(2);
+  Inohara & Hipel 2008, Systems Engineering 11(4)).  Only the end state of the coalition's
+  sequence counts as the step.
+
+**No mover twice in a row.**  By default a path is a *legal sequence* in the sense of Fang,
+Hipel & Kilgour (1993): the same mover never takes two consecutive steps (a DM that wanted
+to go further would have done so in one move).  Status quo analysis uses exactly these
+"coloured paths" (Li, Kilgour & Hipel 2005; Xu et al. 2010, whose arc-incidence matrices exist
+to enforce the rule).  In ``"coalitions"`` mode the rule applies to movers, a coalition being
+one mover: the same coalition never moves twice in a row (Inohara & Hipel 2008's reachable
+lists by a class of coalitions).  ``consecutive=True`` drops the rule; for transitive move
+sets (every DM able to change any subset of its options at once) this changes path lengths
+only, never reachability.
+
+**Algorithm.**  Breadth-first search over pairs (state, last mover), one level per step,
+vectorised with numpy over the padded move arrays (``space.moves[i]``, column s = targets
+of DM i from s).  Visited pairs are a boolean array of shape (movers, n); every level keeps
+the pairs it discovered with their parent pair, so shortest paths are read back level by
+level, for many targets at once.  A DM's targets from a state do not depend on who moved
+last, so each state is expanded at most once per mover: the work is linear in
+states x moves.  Nothing is ever n x n.
+
+The coalitional improvements are computed by :func:`coalitional_improvements`, a public
+function also meant for coalition stability analysis.
+
+JSON (``detente paths --format json``, :meth:`StatusQuoResult.to_json`)::
+
+    {
+      "start": {"id": 1, "label": "NYNNN"},     # states are numbered from 1
+      "moves": "improvements",                   # or "any", "coalitions"
+      "consecutive": false,                      # may a mover take two steps in a row?
+      "max_depth": null,                         # the depth limit, if any
+      "complete": true,                          # false if the depth limit cut the search
+      "reachable": 2,                            # states reachable (the start included)
+      "levels": [1, 1],                          # states first reached after 0, 1, ... steps
+      "concepts": ["Nash", "GMR", ...],
+      "equilibria": {"Nash": [5, 8, 9], ...},    # every equilibrium per concept
+      "targets": [                               # every equilibrium, then every --to state
+        {"id": 5, "label": "NYNYN",
+         "equilibrium": ["Nash", "GMR", ...],    # concepts under which it is an equilibrium
+         "requested": false,                     # named with --to / targets=
+         "reachable": true,
+         "steps": 1,                             # null if not reachable
+         "path": [                               # a shortest path; null if not reachable
+           {"mover": ["LG"],                     # one DM, or the members of a coalition
+            "kind": "improvement",               # "improvement", "move" or
+                                                 # "coalitional improvement"
+            "from": 1, "from_label": "NYNNN",
+            "to": 5, "to_label": "NYNYN",
+            "changes": [{"option": "Insist", "from": 0, "to": 1}]}
+         ]}
+      ]
+    }
+
+Option values in ``changes`` are 0/1 for binary options and levels for dials; options that a
+merged state leaves open (shown '-' in its label) are not listed.
+
+>>> import detente
+>>> result = status_quo_analysis(detente.load_case("elmira"), concepts=["Nash"])
+>>> [(t.state + 1, t.steps) for t in result.targets]
+[(5, 1), (8, None), (9, None)]
+>>> print(result.path_text(4))
+1 NYNNN  -[LG: Insist N→Y]->  5 NYNYN
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .analysis import CONCEPTS, StabilityResult, analyze, concept_name
+from .errors import DetenteError, ModelError, SizeLimitError
+from .model import Conflict
+from .space import StateSpace, compile_conflict
+
+__all__ = [
+    "DEFAULT_COALITION_BUDGET",
+    "MOVE_MODES",
+    "Change",
+    "Evolution",
+    "StatusQuoResult",
+    "Step",
+    "TargetReport",
+    "coalition_reachable",
+    "coalitional_improvements",
+    "evolution",
+    "resolve_state",
+    "status_quo_analysis",
+]
+
+#: What a step of an evolution may be (see the module docstring).
+MOVE_MODES = ("improvements", "any", "coalitions")
+
+#: Largest number of (start, state, last member) triples a coalition's reachability search may
+#: hold before it stops with a :class:`~detente.errors.SizeLimitError`.
+DEFAULT_COALITION_BUDGET = 1 << 23
+
+Mover = tuple[int, ...]
+
+
+# -- small helpers ---------------------------------------------------------------------------
+def resolve_state(space: StateSpace, ref: Any, what: str = "state") -> int:
+    """0-based index of a state given as a number (1-based), a label or an option mapping.
+
+    Strings of digits are read as state numbers unless they are a complete label.
+    """
+    if isinstance(ref, np.integer):
+        ref = int(ref)
+    try:
+        return space.state_index(ref)
+    except ModelError as exc:
+        raise ModelError(f"{what}: {exc.message}", exc.loc) from None
+
+
+def _dm_index(space: StateSpace, dm: int | str) -> int:
+    if isinstance(dm, int | np.integer) and not isinstance(dm, bool):
+        if not 0 <= int(dm) < space.n_dms:
+            raise DetenteError(f"there is no decision maker {dm}")
+        return int(dm)
+    if isinstance(dm, str) and dm in space.dm_names:
+        return space.dm_names.index(dm)
+    raise DetenteError(
+        f"unknown decision maker {dm!r} (decision makers: {', '.join(space.dm_names)})"
+    )
+
+
+def _coalition(space: StateSpace, coalition: Iterable[int | str]) -> Mover:
+    members = tuple(sorted({_dm_index(space, dm) for dm in coalition}))
+    if not members:
+        raise DetenteError("a coalition needs at least one decision maker")
+    return members
+
+
+def _first_occurrence(keys: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """Positions of the first occurrence of each distinct value of ``keys`` (values <
+    scratch.size), in increasing order.
+
+    ``scratch`` is an int64 work array; no sorting is needed.  Writing the positions in
+    reverse makes the first occurrence the last write (numpy assigns repeated indices in
+    order); whichever write survives, exactly one position per value is returned.
+    """
+    positions = np.arange(keys.size, dtype=np.int64)
+    scratch[keys[::-1]] = positions[::-1]
+    return positions[scratch[keys] == positions]
+
+
+# -- coalitions ------------------------------------------------------------------------------
+def coalition_reachable(
+    space: StateSpace,
+    coalition: Iterable[int | str],
+    start_states: Iterable[int] | np.ndarray,
+    *,
+    improvements_only: bool = False,
+    budget: int = DEFAULT_COALITION_BUDGET,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The coalition reachable list R_H(s) of every start state s, as (start, target) pairs.
+
+    R_H(s) holds the states the members of H reach from s by a *legal sequence* of
+    unilateral moves: any member may move any number of times, never twice in a row (Fang,
+    Hipel & Kilgour 1993, the recursive definition of R_H).  s itself belongs to R_H(s) when a
+    sequence returns to it.  With ``improvements_only`` every step must be a unilateral
+    improvement of the member taking it (R+_H(s)).
+
+    ``coalition`` holds DM indices or names; ``start_states`` 0-based state indices.  The
+    result is two int64 arrays of equal length, sorted by start then target.
+
+    Breadth-first search over (start, state, last member) triples, vectorised over all
+    starts at once; raises :class:`~detente.errors.SizeLimitError` when more than ``budget``
+    triples would be held.
+    """
+    members = _coalition(space, coalition)
+    n = space.n_states
+    starts = np.unique(np.fromiter(start_states, dtype=np.int64))
+    if starts.size and (starts[0] < 0 or starts[-1] >= n):
+        raise DetenteError("start states must be 0-based state indices")
+    base = len(members) + 1  # last-member slot; len(members) = "nobody yet"
+    empty = np.zeros(0, dtype=np.int64)
+    if starts.size == 0:
+        return empty, empty
+    ranks_ext = [np.append(space.ranks[dm], np.iinfo(np.int32).min) for dm in members]
+
+    def too_many(count: int) -> None:
+        if count > budget:
+            names = ", ".join(space.dm_names[d] for d in members)
+            raise SizeLimitError(
+                f"the joint moves of coalition {{{names}}} from {starts.size:,} state(s) reach"
+                f" more than {budget:,} combinations (state, last mover); name fewer or"
+                " smaller coalitions, set a depth limit, or raise the budget"
+            )
+
+    seen = empty
+    f_origin = np.arange(starts.size, dtype=np.int64)
+    f_state = starts.copy()
+    f_last = np.full(starts.size, len(members), dtype=np.int64)
+    while f_state.size:
+        found = []
+        held = seen.size
+        for q, dm in enumerate(members):
+            moves = space.moves[dm]
+            if moves.shape[0] == 0:
+                continue
+            sel = f_last != q
+            pairs = np.unique(f_origin[sel] * n + f_state[sel])
+            too_many(held + pairs.size * moves.shape[0] // 4)
+            origin, state = pairs // n, pairs % n
+            targets = moves[:, state]
+            valid = targets < n
+            if improvements_only:
+                valid &= ranks_ext[q][targets] > space.ranks[dm][state][None, :]
+            rows, cols = np.nonzero(valid)
+            too_many(held + rows.size)
+            keys = np.unique((origin[cols] * n + targets[rows, cols]) * base + q)
+            if seen.size:
+                pos = np.minimum(np.searchsorted(seen, keys), seen.size - 1)
+                keys = keys[seen[pos] != keys]
+            found.append(keys)
+            held += keys.size
+        new = np.concatenate(found) if found else empty
+        seen = np.union1d(seen, new)
+        too_many(seen.size)
+        f_last = new % base
+        f_state = (new // base) % n
+        f_origin = new // base // n
+    pairs = np.unique(seen // base)
+    return starts[pairs // n], pairs % n
+
+
+def coalitional_improvements(
+    space: StateSpace,
+    coalition: Iterable[int | str],
+    start_states: Iterable[int] | np.ndarray,
+    *,
+    budget: int = DEFAULT_COALITION_BUDGET,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coalitional improvements R++_H(s) of every start state s, as (start, target) pairs.
+
+    A coalitional improvement of H from s is a state t in R_H(s) (see
+    :func:`coalition_reachable`) that *every* member of H strictly prefers to s (Kilgour,
+    Hipel, Fang & Peng 2001; Inohara & Hipel 2008, "Coalition analysis in the graph model for
+    conflict resolution", Systems Engineering 11(4)).  The members' individual steps on the
+    way need not be improvements; only the end state counts.  For a single DM this is the set
+    of its unilateral improvements R+_i(s).
+
+    Returns two int64 arrays (starts, targets) sorted by start then target.
+
+    >>> import detente
+    >>> space = detente.compile_conflict(detente.load_case("elmira"))
+    >>> starts, targets = coalitional_improvements(space, ["MoE", "Uniroyal"], [4])
+    >>> (targets + 1).tolist()   # from state 5, MoE and Uniroyal can jointly reach 8
+    [8]
+    """
+    members = _coalition(space, coalition)
+    starts, targets = coalition_reachable(space, members, start_states, budget=budget)
+    better = np.ones(starts.size, dtype=bool)
+    for dm in members:
+        better &= space.ranks[dm][targets] > space.ranks[dm][starts]
+    return starts[better], targets[better]
+
+
+# -- the evolution (breadth-first search) ------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    """One option's value before and after a step."""
+
+    option: str
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a path: who moves, from which state to which, and what changes.
+
+    ``before``/``after`` are 0-based state indices; users see them plus one.
+    """
+
+    mover: tuple[str, ...]
+    before: int
+    after: int
+    kind: str
+    changes: tuple[Change, ...]
+
+    def to_json(self, space: StateSpace) -> dict[str, Any]:
+        return {
+            "mover": list(self.mover),
+            "kind": self.kind,
+            "from": self.before + 1,
+            "from_label": space.label(self.before),
+            "to": self.after + 1,
+            "to_label": space.label(self.after),
+            "changes": [
+                {"option": c.option, "from": c.before, "to": c.after} for c in self.changes
+            ],
+        }
+
+    def text(self, space: StateSpace) -> str:
+        """``LG: Insist N→Y`` (who moves and what changes)."""
+        return f"{'+'.join(self.mover)}: {_changes_text(space, self.changes)}"
+
+
+def _value_text(space: StateSpace, option: str, value: int) -> str:
+    if space.radices[space.option_names.index(option)] == 2:
+        return "Y" if value else "N"
+    return str(value)
+
+
+def _changes_text(space: StateSpace, changes: Sequence[Change]) -> str:
+    parts = []
+    for c in changes:
+        before = _value_text(space, c.option, c.before)
+        after = _value_text(space, c.option, c.after)
+        parts.append(f"{c.option} {before}→{after}")
+    return ", ".join(parts)
+
+
+def _changes(space: StateSpace, before: int, after: int) -> tuple[Change, ...]:
+    """Options whose value differs; options a merged state leaves open are not listed."""
+    a, b = space.describe(before), space.describe(after)
+    return tuple(
+        Change(name, a[name], b[name])
+        for name in space.option_names
+        if a[name] is not None and b[name] is not None and a[name] != b[name]
+    )
+
+
+@dataclass
+class Evolution:
+    """The result of :func:`evolution`: every state reachable from ``start`` and how.
+
+    ``distance[s]`` is the least number of steps from the start to s (-1 if s is not
+    reachable within the depth limit).  ``movers[k]`` is the k-th mover, a tuple of DM
+    indices (one for a single DM).  ``level_*[d]`` are the (state, mover) pairs first
+    discovered after d steps and the pair each came from (mover -1 = the start).
+    """
+
+    space: StateSpace
+    start: int
+    moves: str
+    consecutive: bool
+    max_depth: int | None
+    movers: list[Mover]
+    distance: np.ndarray
+    complete: bool
+    level_states: list[np.ndarray] = field(repr=False)
+    level_movers: list[np.ndarray] = field(repr=False)
+    level_parent_states: list[np.ndarray] = field(repr=False)
+    level_parent_movers: list[np.ndarray] = field(repr=False)
+
+    # -- facts --------------------------------------------------------------------------
+    @property
+    def depth(self) -> int:
+        """Largest distance reached."""
+        return int(self.distance.max())
+
+    @property
+    def reachable_states(self) -> np.ndarray:
+        """0-based indices of the reachable states, the start included."""
+        return np.flatnonzero(self.distance >= 0)
+
+    def is_reachable(self, state: int) -> bool:
+        return bool(self.distance[state] >= 0)
+
+    def level_counts(self) -> list[int]:
+        """How many states are first reached after 0, 1, 2, ... steps."""
+        reached = self.distance[self.distance >= 0]
+        return np.bincount(reached, minlength=self.depth + 1).astype(int).tolist()
+
+    def mover_names(self, mover: int) -> tuple[str, ...]:
+        return tuple(self.space.dm_names[i] for i in self.movers[mover])
+
+    # -- paths ---------------------------------------------------------------------------
+    @cached_property
+    def _sorted_levels(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per level: the sorted (state, mover) keys and the order that sorts them."""
+        base = len(self.movers) + 1
+        out = []
+        for states, movers in zip(self.level_states, self.level_movers, strict=True):
+            keys = states.astype(np.int64) * base + (movers.astype(np.int64) + 1)
+            order = np.argsort(keys, kind="stable")
+            out.append((keys[order], order))
+        return out
+
+    def _kind(self, mover: int, before: int, after: int) -> str:
+        members = self.movers[mover]
+        if len(members) > 1:
+            return "coalitional improvement"
+        ranks = self.space.ranks[members[0]]
+        return "improvement" if ranks[after] > ranks[before] else "move"
+
+    def path_arrays(self, targets: Sequence[int] | np.ndarray) -> dict[str, np.ndarray]:
+        """Shortest paths to many targets at once, as flat arrays (vectorised).
+
+        Returns ``target`` (position in ``targets``), ``step`` (1-based), ``mover``,
+        ``before`` and ``after`` (0-based states), one entry per step, sorted by target then
+        step.  Unreachable targets have no entries; the start has none either.
+        """
+        targets = np.asarray(targets, dtype=np.int64).reshape(-1)
+        base = len(self.movers) + 1
+        dist = self.distance[targets] if targets.size else np.zeros(0, dtype=np.int32)
+        out: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("target", "step", "mover", "before", "after")
+        }
+        active_id = np.zeros(0, dtype=np.int64)
+        active_state = np.zeros(0, dtype=np.int64)
+        active_mover = np.zeros(0, dtype=np.int64)
+        top = int(dist.max()) if dist.size else 0
+        for d in range(top, 0, -1):
+            keys, order = self._sorted_levels[d]
+            joining = np.flatnonzero(dist == d)
+            if joining.size:
+                # Any pair of the level with this state will do: take the lowest mover.
+                wanted = targets[joining] * base
+                pos = np.searchsorted(keys, wanted)
+                record = order[pos]
+                active_id = np.concatenate([active_id, joining])
+                active_state = np.concatenate([active_state, targets[joining]])
+                active_mover = np.concatenate(
+                    [active_mover, self.level_movers[d][record].astype(np.int64)]
+                )
+            pos = np.searchsorted(keys, active_state * base + active_mover + 1)
+            record = order[pos]
+            parent_state = self.level_parent_states[d][record].astype(np.int64)
+            parent_mover = self.level_parent_movers[d][record].astype(np.int64)
+            out["target"].append(active_id)
+            out["step"].append(np.full(active_id.size, d, dtype=np.int64))
+            out["mover"].append(active_mover)
+            out["before"].append(parent_state)
+            out["after"].append(active_state)
+            active_state, active_mover = parent_state, parent_mover
+        flat = {
+            k: (np.concatenate(v) if v else np.zeros(0, dtype=np.int64)) for k, v in out.items()
+        }
+        order = np.lexsort((flat["step"], flat["target"]))
+        return {k: v[order] for k, v in flat.items()}
+
+    def paths(self, targets: Sequence[int] | np.ndarray) -> list[list[Step] | None]:
+        """A shortest path to each target: a list of :class:`Step` (empty for the start), or
+        None if the target is not reachable."""
+        targets = np.asarray(targets, dtype=np.int64).reshape(-1)
+        arrays = self.path_arrays(targets)
+        result: list[list[Step] | None] = [[] if self.distance[t] >= 0 else None for t in targets]
+        for target, mover, before, after in zip(
+            arrays["target"], arrays["mover"], arrays["before"], arrays["after"], strict=True
+        ):
+            steps = result[int(target)]
+            assert steps is not None
+            steps.append(
+                Step(
+                    mover=self.mover_names(int(mover)),
+                    before=int(before),
+                    after=int(after),
+                    kind=self._kind(int(mover), int(before), int(after)),
+                    changes=_changes(self.space, int(before), int(after)),
+                )
+            )
+        return result
+
+    def path(self, target: int) -> list[Step] | None:
+        """A shortest path to one target (0-based), or None if it is not reachable."""
+        return self.paths([target])[0]
+
+    def to_frame(self):  # -> pandas.DataFrame
+        """One row per reachable state: number, label and least number of steps."""
+        import pandas as pd
+
+        states = self.reachable_states
+        return pd.DataFrame(
+            {
+                "state": states + 1,
+                "label": [self.space.label(int(s)) for s in states],
+                "steps": self.distance[states],
+            }
+        ).set_index("state")
+
+
+def _movers_for(
+    space: StateSpace, moves: str, coalitions: Iterable[Iterable[int | str]] | None
+) -> list[Mover]:
+    singles: list[Mover] = [(i,) for i in range(space.n_dms)]
+    if moves != "coalitions":
+        if coalitions is not None:
+            raise DetenteError("coalitions are only used with moves='coalitions'")
+        return singles
+    if coalitions is None:
+        groups: list[Mover] = [
+            c
+            for size in range(2, space.n_dms + 1)
+            for c in itertools.combinations(range(space.n_dms), size)
+        ]
+    else:
+        groups = sorted({_coalition(space, c) for c in coalitions})
+        groups = [g for g in groups if len(g) > 1]
+    return singles + groups
+
+
+def evolution(
+    space: StateSpace,
+    start: int | str | None = None,
+    moves: str = "improvements",
+    *,
+    max_depth: int | None = None,
+    consecutive: bool = False,
+    coalitions: Iterable[Iterable[int | str]] | None = None,
+    budget: int = DEFAULT_COALITION_BUDGET,
+) -> Evolution:
+    """Every state the conflict can evolve to from ``start``, by breadth-first search.
+
+    ``start`` is a 0-based index, or a label / state-number string (default: the model's
+    status quo).  ``moves`` is one of :data:`MOVE_MODES`; ``max_depth`` limits the number of
+    steps; ``consecutive=True`` lets a mover take two steps in a row; ``coalitions`` lists the
+    coalitions (DM names or indices) that may move jointly in ``"coalitions"`` mode (default:
+    every group of two or more DMs).  See the module docstring for the definitions.
+    """
+    if moves not in MOVE_MODES:
+        raise DetenteError(f"unknown kind of moves {moves!r} (known: {', '.join(MOVE_MODES)})")
+    if max_depth is not None and max_depth < 0:
+        raise DetenteError("the depth limit must be 0 or more")
+    start_index = _start_index(space, start)
+    movers = _movers_for(space, moves, coalitions)
+    n = space.n_states
+    channels = 1 if consecutive else len(movers)
+    # visited[c, s]: pair (s, mover c) seen; the extra column is the sentinel, always "seen".
+    visited = np.zeros((channels, n + 1), dtype=bool)
+    visited[:, start_index] = True
+    visited[:, n] = True
+    expanded = np.zeros((len(movers), n), dtype=bool)
+    distance = np.full(n, -1, dtype=np.int32)
+    distance[start_index] = 0
+    scratch = np.zeros(n + 1, dtype=np.int64)
+    ranks_ext = np.concatenate(
+        [space.ranks, np.full((space.n_dms, 1), np.iinfo(np.int32).min, dtype=np.int32)], axis=1
+    )
+    mover_dtype = np.int16 if len(movers) < 2**15 else np.int32
+    level_states = [np.array([start_index], dtype=np.int32)]
+    level_movers = [np.array([-1], dtype=mover_dtype)]
+    level_parent_states = [np.array([-1], dtype=np.int32)]
+    level_parent_movers = [np.array([-1], dtype=mover_dtype)]
+    f_state = level_states[0].astype(np.int64)
+    f_mover = level_movers[0].astype(np.int64)
+    depth = 0
+    while f_state.size and (max_depth is None or depth < max_depth):
+        depth += 1
+        found: list[tuple[np.ndarray, int, np.ndarray, np.ndarray]] = []
+        for k, mover in enumerate(movers):
+            sel = np.ones(f_state.size, dtype=bool) if consecutive else f_mover != k
+            src, src_mover = f_state[sel], f_mover[sel]
+            fresh = ~expanded[k, src]
+            src, src_mover = src[fresh], src_mover[fresh]
+            if src.size == 0:
+                continue
+            # Distinct sources in state order (the gathers below then walk memory in order);
+            # a state listed with several last movers keeps the first.
+            src, once = np.unique(src, return_index=True)
+            src_mover = src_mover[once]
+            expanded[k, src] = True
+            channel = 0 if consecutive else k
+            origin, targets = _step_targets(
+                space, mover, moves, src, ranks_ext, visited[channel], scratch, budget
+            )
+            once = _first_occurrence(targets, scratch)
+            origin, targets = origin[once], targets[once]
+            visited[channel, targets] = True
+            found.append((targets, k, src[origin], src_mover[origin]))
+        if not found:
+            f_state = np.zeros(0, dtype=np.int64)
+            break
+        states = np.concatenate([f[0] for f in found])
+        level_states.append(states.astype(np.int32))
+        level_movers.append(
+            np.concatenate([np.full(f[0].size, f[1], dtype=mover_dtype) for f in found])
+        )
+        level_parent_states.append(np.concatenate([f[2] for f in found]).astype(np.int32))
+        level_parent_movers.append(np.concatenate([f[3] for f in found]).astype(mover_dtype))
+        first_time = states[distance[states] < 0]
+        distance[first_time] = depth
+        f_state = states
+        f_mover = level_movers[-1].astype(np.int64)
+    return Evolution(
+        space=space,
+        start=start_index,
+        moves=moves,
+        consecutive=consecutive,
+        max_depth=max_depth,
+        movers=movers,
+        distance=distance,
+        complete=f_state.size == 0,
+        level_states=level_states,
+        level_movers=level_movers,
+        level_parent_states=level_parent_states,
+        level_parent_movers=level_parent_movers,
+    )
+
+
+def _start_index(space: StateSpace, start: int | str | None) -> int:
+    if start is None:
+        if space.status_quo is None:
+            raise DetenteError("the model has no status quo: give a start state (--from STATE)")
+        return space.status_quo
+    return _state_arg(space, start, "start state")
+
+
+def _state_arg(space: StateSpace, ref: int | str, what: str) -> int:
+    """A state given to the Python API: a 0-based index, or a label / number string."""
+    if isinstance(ref, int | np.integer) and not isinstance(ref, bool):
+        if not 0 <= int(ref) < space.n_states:
+            raise DetenteError(f"{what}: index {ref} is outside 0..{space.n_states - 1}")
+        return int(ref)
+    return resolve_state(space, ref, what)
+
+
+def _step_targets(
+    space: StateSpace,
+    mover: Mover,
+    moves: str,
+    src: np.ndarray,
+    ranks_ext: np.ndarray,
+    visited: np.ndarray,
+    scratch: np.ndarray,
+    budget: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(position in ``src``, target) of every step ``mover`` may take from the states ``src``
+    to a state not yet ``visited`` (a boolean row with the sentinel's entry True)."""
+    if len(mover) == 1:
+        dm = mover[0]
+        table = space.moves[dm]
+        if table.shape[0] == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        targets = table[:, src]
+        new = ~visited[targets]
+        if moves != "any":
+            new &= ranks_ext[dm][targets] > space.ranks[dm][src][None, :]
+        rows, cols = np.nonzero(new)
+        return cols.astype(np.int64), targets[rows, cols].astype(np.int64)
+    starts, targets = coalitional_improvements(space, mover, src, budget=budget)
+    # ``src`` holds distinct states: map each start back to its position.
+    scratch[src] = np.arange(src.size, dtype=np.int64)
+    new = ~visited[targets]
+    return scratch[starts[new]], targets[new]
+
+
+# -- status quo analysis ---------------------------------------------------------------------
+@dataclass
+class TargetReport:
+    """Whether one state of interest is reachable, and a shortest path to it."""
+
+    state: int
+    equilibrium: list[str]
+    requested: bool
+    steps: int | None
+    path: list[Step] | None
+
+    @property
+    def reachable(self) -> bool:
+        return self.steps is not None
+
+
+@dataclass
+class StatusQuoResult:
+    """Status quo analysis: reachability of every equilibrium (and requested target)."""
+
+    space: StateSpace
+    evolution: Evolution
+    stability: StabilityResult
+    targets: list[TargetReport]
+
+    @property
+    def start(self) -> int:
+        return self.evolution.start
+
+    @property
+    def concepts(self) -> list[str]:
+        return self.stability.concepts
+
+    def target(self, state: int) -> TargetReport:
+        """The report on one state of interest (0-based)."""
+        for report in self.targets:
+            if report.state == state:
+                return report
+        raise KeyError(state)
+
+    def path(self, state: int) -> list[Step] | None:
+        """A shortest path to any state (0-based), or None if it is not reachable."""
+        return self.evolution.path(state)
+
+    def path_text(self, state: int) -> str:
+        """A shortest path on one line: ``1 NYNNN  -[LG: Insist N→Y]->  5 NYNYN``."""
+        space = self.space
+        steps = self.path(state)
+        if steps is None:
+            return f"state {state + 1} is not reachable from state {self.start + 1}"
+        text = f"{self.start + 1} {space.label(self.start)}"
+        for step in steps:
+            text += f"  -[{step.text(space)}]->  {step.after + 1} {space.label(step.after)}"
+        return text
+
+    # -- output ----------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON of ``detente paths --format json`` (see the module docstring)."""
+        space, evo = self.space, self.evolution
+        return {
+            "start": {"id": evo.start + 1, "label": space.label(evo.start)},
+            "moves": evo.moves,
+            "consecutive": evo.consecutive,
+            "max_depth": evo.max_depth,
+            "complete": evo.complete,
+            "reachable": int((evo.distance >= 0).sum()),
+            "levels": evo.level_counts(),
+            "concepts": self.concepts,
+            "equilibria": {
+                c: [int(s) + 1 for s in self.stability.equilibria(c)] for c in self.concepts
+            },
+            "targets": [
+                {
+                    "id": t.state + 1,
+                    "label": space.label(t.state),
+                    "equilibrium": t.equilibrium,
+                    "requested": t.requested,
+                    "reachable": t.reachable,
+                    "steps": t.steps,
+                    "path": None if t.path is None else [s.to_json(space) for s in t.path],
+                }
+                for t in self.targets
+            ],
+        }
+
+    def to_frame(self):  # -> pandas.DataFrame
+        """One row per target state: label, equilibrium per concept, reachable, steps, path."""
+        import pandas as pd
+
+        space = self.space
+        rows = []
+        for t in self.targets:
+            row: dict[str, Any] = {"state": t.state + 1, "label": space.label(t.state)}
+            for concept in self.concepts:
+                row[concept] = concept in t.equilibrium
+            row["requested"] = t.requested
+            row["reachable"] = t.reachable
+            row["steps"] = t.steps
+            row["path"] = self._path_short(t.path)
+            rows.append(row)
+        columns = ["state", "label", *self.concepts, "requested", "reachable", "steps", "path"]
+        frame = pd.DataFrame(rows, columns=columns).set_index("state")
+        frame["steps"] = frame["steps"].astype("Int64")
+        return frame
+
+    def steps_frame(self, state: int):  # -> pandas.DataFrame
+        """The steps of a shortest path to ``state`` (0-based), one row per step."""
+        import pandas as pd
+
+        steps = self.path(state) or []
+        space = self.space
+        return pd.DataFrame(
+            [
+                {
+                    "step": k + 1,
+                    "mover": "+".join(s.mover),
+                    "kind": s.kind,
+                    "from": s.before + 1,
+                    "from_label": space.label(s.before),
+                    "to": s.after + 1,
+                    "to_label": space.label(s.after),
+                    "changes": _changes_text(space, s.changes),
+                }
+                for k, s in enumerate(steps)
+            ],
+            columns=["step", "mover", "kind", "from", "from_label", "to", "to_label", "changes"],
+        ).set_index("step")
+
+    def _path_short(self, path: list[Step] | None) -> str:
+        if path is None:
+            return ""
+        text = str(self.start + 1)
+        for step in path:
+            text += f" -{'+'.join(step.mover)}-> {step.after + 1}"
+        return text
+
+    def summary(self) -> str:
+        evo, space = self.evolution, self.space
+        mode = {
+            "improvements": "unilateral improvements",
+            "any": "unilateral moves",
+            "coalitions": "unilateral and coalitional improvements",
+        }[evo.moves]
+        limit = "" if evo.max_depth is None else f", at most {evo.max_depth} steps"
+        cut = "" if evo.complete else " (the depth limit cut the search)"
+        return (
+            f"From state {evo.start + 1} ({space.label(evo.start)}) by {mode}{limit}:"
+            f" {int((evo.distance >= 0).sum()):,} of {space.n_states:,} states reachable{cut}."
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame()._repr_html_()
+
+
+def status_quo_analysis(
+    model: Conflict | StateSpace,
+    start: int | str | None = None,
+    *,
+    targets: Iterable[int | str] = (),
+    moves: str = "improvements",
+    concepts: Iterable[str] = CONCEPTS,
+    max_depth: int | None = None,
+    consecutive: bool = False,
+    coalitions: Iterable[Iterable[int | str]] | None = None,
+    stability: StabilityResult | None = None,
+    budget: int = DEFAULT_COALITION_BUDGET,
+) -> StatusQuoResult:
+    """Which equilibria (and ``targets``) the conflict can reach from ``start``, and how.
+
+    ``start`` and ``targets`` are 0-based indices or label / number strings; ``start``
+    defaults to the model's status quo.  ``stability`` reuses an earlier
+    :func:`~detente.analyze` result (its concepts are then used).  The other arguments are
+    those of :func:`evolution`.
+    """
+    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    if stability is None:
+        stability = analyze(space, [concept_name(c) for c in concepts])
+    evo = evolution(
+        space,
+        start,
+        moves,
+        max_depth=max_depth,
+        consecutive=consecutive,
+        coalitions=coalitions,
+        budget=budget,
+    )
+    requested = [_state_arg(space, t, "target") for t in targets]
+    equilibrium_of: dict[int, list[str]] = {}
+    for concept in stability.concepts:
+        for s in stability.equilibria(concept):
+            equilibrium_of.setdefault(int(s), []).append(concept)
+    states = sorted(equilibrium_of) + [
+        s for s in dict.fromkeys(requested) if s not in equilibrium_of
+    ]
+    paths = evo.paths(states)
+    wanted = set(requested)
+    reports = [
+        TargetReport(
+            state=s,
+            equilibrium=equilibrium_of.get(s, []),
+            requested=s in wanted,
+            steps=None if path is None else len(path),
+            path=path,
+        )
+        for s, path in zip(states, paths, strict=True)
+    ]
+    return StatusQuoResult(space=space, evolution=evo, stability=stability, targets=reports)
+
+
+# -- terminal output -------------------------------------------------------------------------
+def print_status_quo(result: StatusQuoResult, *, limit: int = 40, console: Any = None) -> None:
+    """A readable terminal report (rich tables): reachability of every target and its path."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .report_text import state_summary
+
+    console = console or Console()
+    space = result.space
+    title = space.conflict.name or "conflict"
+    console.print(f"[bold]{title}[/bold]: status quo analysis")
+    console.print(result.summary())
+    table = Table(title="Equilibria and targets: can the conflict get there?")
+    table.add_column("#", justify="right")
+    table.add_column("label")
+    table.add_column("what happens")
+    table.add_column("equilibrium under")
+    table.add_column("reachable", justify="center")
+    table.add_column("steps", justify="right")
+    table.add_column("shortest path")
+    shown = result.targets[:limit]
+    for t in shown:
+        marker = " (target)" if t.requested else ""
+        table.add_row(
+            str(t.state + 1),
+            space.label(t.state),
+            state_summary(result.stability, t.state),
+            (", ".join(t.equilibrium) or "—") + marker,
+            "✓" if t.reachable else "✗",
+            "" if t.steps is None else str(t.steps),
+            result._path_short(t.path),
+        )
+    console.print(table)
+    if len(result.targets) > len(shown):
+        console.print(f"... and {len(result.targets) - len(shown)} more (use --format json)")
+    detailed = [t for t in shown if t.path]
+    for t in detailed[: min(len(detailed), 10)]:
+        steps = Table(title=f"Path to state {t.state + 1} ({space.label(t.state)})")
+        steps.add_column("step", justify="right")
+        steps.add_column("who moves")
+        steps.add_column("from", justify="right")
+        steps.add_column("to", justify="right")
+        steps.add_column("what changes")
+        for k, step in enumerate(t.path or []):
+            steps.add_row(
+                str(k + 1),
+                "+".join(step.mover) + ("" if step.kind == "improvement" else f" ({step.kind})"),
+                f"{step.before + 1} {space.label(step.before)}",
+                f"{step.after + 1} {space.label(step.after)}",
+                _changes_text(space, step.changes),
+            )
+        console.print(steps)
