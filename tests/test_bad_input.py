@@ -520,3 +520,20 @@ def test_installed_script(tmp_path: Path, text: str, args: tuple[str, ...], frag
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"detente: error: {path}:")
     assert fragment in done.stderr
+
+
+def test_duplicate_keys_are_refused_not_silently_overwritten(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from detente.cli import main
+
+    for name, text in {
+        "dup.yaml": "format: detente/1\noptions:\n  - name: a\noptions:\n  - name: b\n",
+        "dup.json": '{"format": "detente/1",\n "name": "x",\n "name": "y"}',
+    }.items():
+        path = tmp_path / name
+        path.write_text(text)
+        result = CliRunner().invoke(main, ["validate", str(path)])
+        assert result.exit_code == 2
+        assert "duplicate key" in result.output
+        assert f"{name}:" in result.output and "first given on line" in result.output

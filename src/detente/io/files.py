@@ -45,6 +45,7 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except (yaml.YAMLError, RecursionError):
             node = None  # valid JSON that YAML 1.1 cannot read: no line numbers
+        _reject_duplicate_keys(node, source)
         return data, node
     try:
         data = yaml.safe_load(text)
@@ -64,7 +65,31 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
         raise ModelError(f"malformed YAML: {exc}", source=source) from None
     except RecursionError:
         raise ModelError("malformed YAML: nested too deeply", source=source) from None
+    _reject_duplicate_keys(node, source)
     return data, node
+
+
+def _reject_duplicate_keys(root: yaml.Node | None, source: str) -> None:
+    """A key given twice in one mapping is an error: the parsers would silently keep the
+    last one, and the user's first value would be lost without a word."""
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                name = str(key.value)
+                line = key.start_mark.line + 1
+                if name in seen and name != "<<":
+                    raise ModelError(
+                        f"duplicate key {name!r} (first given on line {seen[name]})",
+                        source=source,
+                        line=line,
+                    )
+                seen[name] = line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def line_of(node: yaml.Node | None, loc: Location) -> int | None:
