@@ -58,20 +58,29 @@ def print_stability(
     console.print(counts)
     if summary:
         return
-    any_eq = np.flatnonzero(np.any([arr.all(axis=0) for arr in result.stable.values()], axis=0))
+    equilibrium = np.array([arr.all(axis=0) for arr in result.stable.values()])
+    support = equilibrium.sum(axis=0)
+    any_eq = np.flatnonzero(support)
     if any_eq.size == 0:
         console.print("No state is an equilibrium under any of these concepts.")
         return
-    table = Table(title="Equilibria (✓ = stable for every decision maker)")
+    # The states most concepts agree on come first: with many GMR/SMR-only equilibria (a
+    # threat that deters everything) the robust results would otherwise be buried.
+    ordered = any_eq[np.lexsort((any_eq, -support[any_eq]))]
+    limit = 40
+    shown = ordered[:limit]
+    table = Table(title="Equilibria, those stable under most concepts first (✓ = equilibrium)")
     table.add_column("#", justify="right")
     table.add_column("label")
     table.add_column("what happens")
     for concept in result.stable:
         table.add_column(concept, justify="center")
-    shown = any_eq[:60]
     for s in shown:
-        marks = ["✓" if arr[:, s].all() else "" for arr in result.stable.values()]
+        marks = ["✓" if row[s] else "" for row in equilibrium]
         table.add_row(str(s + 1), space.label(int(s)), state_summary(result, int(s)), *marks)
     console.print(table)
     if any_eq.size > shown.size:
-        console.print(f"... and {any_eq.size - shown.size} more (use --format csv or json)")
+        console.print(
+            f"... and {any_eq.size - shown.size:,} more, each an equilibrium under fewer"
+            " concepts (use --format csv or json for all)"
+        )
