@@ -46,8 +46,10 @@ def concept_name(text: str) -> str:
     key = text.strip().lower()
     if key in _ALIASES:
         return _ALIASES[key]
-    if re.fullmatch(r"l\d+", key) and int(key[1:]) >= 1:
-        return "L" + key[1:]
+    if re.fullmatch(r"l\d+", key):
+        if int(key[1:]) < 1:
+            raise ConceptError(f"limited-move horizon must be at least 1 (got {text!r})")
+        return f"L{int(key[1:])}"
     if key in ("nm", "nonmyopic", "non-myopic"):
         return "NM"
     known = ", ".join((*CONCEPTS, "L<h>", "NM"))
