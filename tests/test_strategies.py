@@ -24,8 +24,10 @@ from hypothesis import strategies as st
 
 import detente
 from detente.cli import main
+from detente.engine.moves import PaddedMoves
 from detente.errors import DetenteError, ModelError
 from detente.model import Conflict
+from detente.space import StateSpace
 from detente.strategies import (
     BASELINE,
     OTHER,
@@ -139,6 +141,22 @@ def test_committed_space_is_a_state_space(case: tuple[Conflict, dict[str, int]])
         assert (parent.values[space.parent_state, index[name]] == value).all()
     # Scores are the parent's; ranks keep the parent's order.
     assert np.array_equal(space.scores, parent.scores[:, space.parent_state])
+    # Its conflict (the parent's plus infeasibility conditions) compiles to the same states.
+    assert np.array_equal(StateSpace(space.conflict).codes, space.codes)
+    # Its fast move lists equal the general builder's; its move sets (dense blocks where
+    # possible) agree with explicit target lists.
+    general = StateSpace.moves.func(space)
+    assert [m.tolist() for m in space.moves] == [m.tolist() for m in general]
+    rng = np.random.default_rng(len(committed) + space.n_states)
+    values = rng.integers(0, 5, space.n_states).astype(np.int32)
+    for dm, fast in enumerate(space.move_sets):
+        slow = PaddedMoves(space.moves[dm])
+        assert np.array_equal(fast.min_over(values), slow.min_over(values))
+        assert np.array_equal(fast.max_over(values), slow.max_over(values))
+        rank = space.ranks[dm]
+        assert np.array_equal(
+            fast.improving(rank).min_over(values), slow.improving(rank).min_over(values)
+        )
     # No move of anybody changes a committed option.
     n = space.n_states
     for moves in space.moves:

@@ -55,7 +55,9 @@ from typing import Any
 import numpy as np
 
 from .analysis import CONCEPTS, analyze, concept_name
-from .errors import DetenteError, ModelError
+from .engine.moves import DenseLayout, MoveSet, PaddedMoves, block_move_sets
+from .engine.reach import compact
+from .errors import DetenteError, ModelError, SizeLimitError
 from .model import Condition, Conflict, Strategy
 from .space import StateSpace, compile_conflict, pattern_constraints
 from .statements import StatementError, parse_statement
@@ -178,6 +180,15 @@ class CommittedSpace(StateSpace):
         if (self.parent_state < 0).any():  # pragma: no cover - a subset of feasible codes
             raise AssertionError("a committed state is not a state of the full conflict")
 
+    def _feasible_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The parent's feasible combinations where the commitment holds (the same set the
+        conflict's infeasibility conditions give, without decoding every combination)."""
+        values = self.parent.member_values
+        keep = np.ones(values.shape[0], dtype=bool)
+        for k, v in self.commitment.values:
+            keep &= values[:, k] == v
+        return self.parent.member_codes[keep], values[keep]
+
     def _committed_status_quo(self) -> dict[str, int] | None:
         """The parent's status quo with the committed values applied, as option values.
 
@@ -206,6 +217,56 @@ class CommittedSpace(StateSpace):
     def scores(self) -> np.ndarray:
         """The parent's scores of the remaining states (preferences do not change)."""
         return self.parent.scores[:, self.parent_state]
+
+    @cached_property
+    def moves(self) -> list[np.ndarray]:
+        """Each DM's unilateral moves (padded target arrays, as :attr:`StateSpace.moves`).
+
+        Built over the options each DM may still move (its committed options stay put), so
+        a committed dial does not multiply the alternatives a DM tries.  With merged states
+        the general builder is used.
+        """
+        if self.merged:
+            return StateSpace.moves.func(self)  # type: ignore[attr-defined]
+        return [_unilateral_moves(self, self._movable(dm)) for dm in range(self.n_dms)]
+
+    @cached_property
+    def move_sets(self) -> list[MoveSet]:
+        """Each DM's moves in the engine's fastest form.
+
+        The committed options are constant, so dropping their digits from the codes leaves a
+        dense code space of (about) the restricted size, on which DMs with free, adjacent
+        options get :class:`~detente.engine.moves.BlockMoves` (the engine's block
+        reductions), exactly as in the full conflict.
+        """
+        if self.merged:
+            return StateSpace.move_sets.func(self)  # type: ignore[attr-defined]
+        committed = [k for k, _ in self.commitment.values]
+        radices = self.radices.copy()
+        radices[committed] = 1
+        place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
+        place[committed] = 0  # a committed digit is constant: it adds nothing to the code
+        total = int(np.prod(radices))
+        if total > 4 * self.n_states:
+            return StateSpace.move_sets.func(self)  # type: ignore[attr-defined]
+        layout = DenseLayout(self.values.astype(np.int64) @ place, total)
+        options = self.conflict.options
+        free = [
+            all(
+                k in committed or (options[k].direction == "both" and options[k].step is None)
+                for k in opts
+            )
+            for opts in self.dm_options
+        ]
+        blocks = block_move_sets(self.dm_options, radices, free, layout)
+        return [
+            block if block is not None else PaddedMoves(self.moves[i])
+            for i, block in enumerate(blocks)
+        ]
+
+    def _movable(self, dm: int) -> np.ndarray:
+        committed = {k for k, _ in self.commitment.values}
+        return np.array([k for k in self.dm_options[dm] if k not in committed], dtype=np.int64)
 
     @cached_property
     def status_quo(self) -> int | None:
@@ -242,6 +303,53 @@ def _committed_conflict(
             ],
         }
     )
+
+
+def _unilateral_moves(space: StateSpace, movable: np.ndarray) -> np.ndarray:
+    """R_i(s) of a DM that may change only the options ``movable``, for every state of an
+    unmerged space: a padded (width, n) int32 target array (Fang, Hipel & Kilgour 1993).
+
+    A move changes a non-empty subset of ``movable``, respects each option's direction and
+    step, and lands on a feasible state.  Vectorised over chunks of states x alternatives.
+    """
+    n = space.n_states
+    if movable.size == 0:
+        return np.zeros((0, n), dtype=np.int32)
+    radices = space.radices[movable]
+    n_alt = int(np.prod(radices))
+    need = 4.0 * n * (n_alt - 1)
+    if need > space.max_memory:
+        raise SizeLimitError(
+            f"listing the moves of a decision maker explicitly would need about"
+            f" {need / 2**30:.2f} GiB, more than the memory budget of"
+            f" {space.max_memory / 2**30:.1f} GiB (--max-memory)",
+            ("strategies",),
+        )
+    local_place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
+    alternatives = np.arange(n_alt, dtype=np.int64)
+    digits = (alternatives[:, None] // local_place[None, :]) % radices[None, :]  # (alt, opts)
+    options = [space.conflict.options[k] for k in movable]
+    place = space.place[movable]
+    chunk = max(1, (1 << 21) // n_alt)
+    pieces = []
+    for start in range(0, n, chunk):
+        current = space.values[start : start + chunk][:, movable].astype(np.int64)  # (c, opts)
+        allowed = np.ones((n_alt, current.shape[0]), dtype=bool)
+        changed = np.zeros_like(allowed)
+        for j, option in enumerate(options):
+            diff = digits[:, j, None] - current[None, :, j]
+            changed |= diff != 0
+            if option.direction == "forward":
+                allowed &= diff >= 0
+            elif option.direction == "backward":
+                allowed &= diff <= 0
+            if option.step is not None:
+                allowed &= np.abs(diff) <= option.step
+        offset = (digits @ place)[:, None] - (current @ place)[None, :]
+        targets = space.states_of_codes(space.codes[start : start + chunk][None, :] + offset)
+        valid = allowed & changed & (targets >= 0)
+        pieces.append(np.where(valid, targets, n).astype(np.int32))
+    return compact(np.concatenate(pieces, axis=1))
 
 
 def commit(
