@@ -525,5 +525,208 @@ def uncertainty(
         click.echo(f"wrote {out}", err=True)
 
 
+# -- status quo analysis: paths and the transition graph (detente.paths, detente.graph) ---------
+def _evolution_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by ``paths`` and ``graph``: where from, where to, which steps."""
+    options = [
+        click.option(
+            "--from",
+            "start",
+            metavar="STATE",
+            help="Start here (a state number or label). Default: the model's status quo.",
+        ),
+        click.option(
+            "--to",
+            "targets",
+            multiple=True,
+            metavar="STATE",
+            help="Also report this state (number or label). Repeat for several.",
+        ),
+        click.option(
+            "--moves",
+            type=click.Choice(["improvements", "any", "coalitions"]),
+            default="improvements",
+            show_default=True,
+            help="Steps allowed: unilateral improvements of the mover; any unilateral move; or"
+            " unilateral improvements and coalitional improvements (joint moves every member"
+            " prefers).",
+        ),
+        click.option(
+            "--coalition",
+            "coalition_refs",
+            multiple=True,
+            metavar="A+B",
+            help="With --moves coalitions: a coalition that may move jointly (DM names joined"
+            " by '+'). Repeat for several. Default: every group of two or more DMs.",
+        ),
+        click.option(
+            "--concept",
+            "concepts",
+            multiple=True,
+            metavar="NAME",
+            help=f"Equilibria of these concepts ({', '.join(CONCEPTS)}, L<h>, NM). Repeat for"
+            " several; default: Nash, GMR, SMR, SEQ, SIM, SEQSIM.",
+        ),
+        click.option(
+            "--max-depth",
+            type=click.IntRange(min=0),
+            default=None,
+            metavar="STEPS",
+            help="Look at most this many steps ahead.",
+        ),
+        click.option(
+            "--consecutive",
+            is_flag=True,
+            help="Let a mover take two steps in a row (by default nobody moves twice in a row).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _coalition_refs(refs: tuple[str, ...]) -> list[list[str]] | None:
+    if not refs:
+        return None
+    return [[name.strip() for name in ref.split("+") if name.strip()] for ref in refs]
+
+
+@main.command()
+@model_argument
+@max_states_option
+@_evolution_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Rows shown in the table (JSON lists every target).",
+)
+@friendly
+def paths_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    start: str | None,
+    targets: tuple[str, ...],
+    moves: str,
+    coalition_refs: tuple[str, ...],
+    concepts: tuple[str, ...],
+    max_depth: int | None,
+    consecutive: bool,
+    fmt: str,
+    limit: int,
+) -> None:
+    """Status quo analysis: which equilibria the conflict can reach, how, and in how many steps.
+
+    From the status quo (or --from STATE), every step is taken by one decision maker (or a
+    coalition with --moves coalitions), and nobody moves twice in a row.  For every
+    equilibrium and every --to STATE: is it reachable, and a shortest path.
+    """
+    from .paths import print_status_quo, status_quo_analysis
+
+    space = _compile(resolve_model(file, case), max_states)
+    result = status_quo_analysis(
+        space,
+        start,
+        targets=targets,
+        moves=moves,
+        concepts=[concept_name(c) for c in concepts] or list(CONCEPTS),
+        max_depth=max_depth,
+        consecutive=consecutive,
+        coalitions=_coalition_refs(coalition_refs),
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+        return
+    print_status_quo(result, limit=limit)
+
+
+paths_cmd.name = "paths"
+
+
+@main.command()
+@model_argument
+@max_states_option
+@_evolution_options
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .graphml, .dot, .json, .svg or .png.",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Every state and move (small conflicts only) instead of the neighbourhood of the"
+    " status quo analysis.",
+)
+@click.option(
+    "--neighbours",
+    is_flag=True,
+    help="Also show every state one unilateral move away from the start or a path state.",
+)
+@click.option(
+    "--max-targets",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Most equilibria/targets in the neighbourhood (reachable and nearest first).",
+)
+@friendly
+def graph_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    start: str | None,
+    targets: tuple[str, ...],
+    moves: str,
+    coalition_refs: tuple[str, ...],
+    concepts: tuple[str, ...],
+    max_depth: int | None,
+    consecutive: bool,
+    out: Path,
+    full: bool,
+    neighbours: bool,
+    max_targets: int,
+) -> None:
+    """Export the transition graph (GraphML, DOT, JSON) or draw it (SVG, PNG).
+
+    By default the graph is the neighbourhood of a status quo analysis: the start, the
+    equilibria, and the states on the shortest paths between them.  Edges are coloured by
+    the decision maker who moves; improvements are solid, other moves dashed.
+    """
+    from .graph import GRAPH_FORMATS, transition_graph
+
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix not in GRAPH_FORMATS:
+        raise DetenteError(
+            f"cannot tell the format of {out.name!r}: use one of"
+            f" {', '.join('.' + f for f in GRAPH_FORMATS)}"
+        )
+    space = _compile(resolve_model(file, case), max_states)
+    graph = transition_graph(
+        space,
+        start,
+        targets=targets,
+        moves=moves,
+        concepts=[concept_name(c) for c in concepts] or list(CONCEPTS),
+        full=full,
+        neighbours=neighbours,
+        max_targets=max_targets,
+        max_depth=max_depth,
+        consecutive=consecutive,
+        coalitions=_coalition_refs(coalition_refs),
+    )
+    graph.write(out)
+    click.echo(f"wrote {out} ({graph.nodes.size} states, {graph.source.size} moves)")
+
+
+graph_cmd.name = "graph"
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

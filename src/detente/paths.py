@@ -794,6 +794,8 @@ class StatusQuoResult:
     def _path_short(self, path: list[Step] | None) -> str:
         if path is None:
             return ""
+        if not path:
+            return "(the start)"
         text = str(self.start + 1)
         for step in path:
             text += f" -{'+'.join(step.mover)}-> {step.after + 1}"
@@ -873,6 +875,14 @@ def status_quo_analysis(
 
 
 # -- terminal output -------------------------------------------------------------------------
+def _concepts_short(concepts: list[str], every: list[str]) -> str:
+    if not concepts:
+        return "—"
+    if len(every) > 2 and concepts == every:
+        return "all concepts"
+    return ", ".join(concepts)
+
+
 def print_status_quo(result: StatusQuoResult, *, limit: int = 40, console: Any = None) -> None:
     """A readable terminal report (rich tables): reachability of every target and its path."""
     from rich.console import Console
@@ -900,7 +910,7 @@ def print_status_quo(result: StatusQuoResult, *, limit: int = 40, console: Any =
             str(t.state + 1),
             space.label(t.state),
             state_summary(result.stability, t.state),
-            (", ".join(t.equilibrium) or "—") + marker,
+            _concepts_short(t.equilibrium, result.concepts) + marker,
             "✓" if t.reachable else "✗",
             "" if t.steps is None else str(t.steps),
             result._path_short(t.path),
