@@ -1,0 +1,624 @@
+"""A deliberately naive, definition-level reference implementation of the graph model.
+
+Everything here works straight from a :class:`detente.model.Conflict` with plain Python
+tuples, sets, dicts and loops.  It never touches the compiled :class:`~detente.space.StateSpace`,
+the move arrays, the engine or the analyses, so the property tests can compare the fast
+vectorised code with a transcription of the definitions that is easy to check by eye.  It is
+meant for small conflicts only (a few hundred states).
+
+Definitions: Fang, Hipel & Kilgour (1993), *Interactive Decision Making: The Graph Model for
+Conflict Resolution*, Wiley, ch. 3-4 (states, unilateral moves R_i(s), unilateral
+improvements R+_i(s), coalition reachability R_H(s) and R+_H(s), and the stability concepts
+Nash, GMR, SMR, SEQ and SIM); Fang, Hipel & Kilgour (1989), "Conflict models in graph form:
+solution concepts and their interrelationships", EJOR 41.  Option prioritization (statement
+k of K weighs 2^(K-k)) follows Fang, Hipel, Kilgour & Peng (2003), IEEE Trans. SMC C 33(1).
+
+Conventions shared with detente (they are part of its documented model, not of the engine):
+
+* an option with radix r takes the values 0..r-1; the code of a combination of option values
+  is sum_k value_k * w_k with w_k = r_0 * ... * r_{k-1};
+* feasible states are numbered 1..n in ascending code order; with merging, every merge
+  condition's feasible combinations form one state (a combination belongs to the first
+  condition that describes it) whose code is the lowest code of its members;
+* a merged state's moves are the union of its members' moves, mapped to states, minus moves
+  back to itself;
+* statements (prioritization) and the option values SIM combines are read from a merged
+  state's *representative*, its lowest-code member.
+
+Statements are parsed with :func:`detente.statements.parse_statement` (the parser is not under
+test here); the parsed tree is evaluated by the small recursive walker below.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from detente.model import Condition, Conflict
+from detente.statements import (
+    And,
+    Compare,
+    Const,
+    Expr,
+    Iff,
+    Implies,
+    Not,
+    Or,
+    Taken,
+    parse_statement,
+)
+
+Combo = tuple[int, ...]
+
+#: Concepts the reference decides, in the order detente reports them.
+CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
+
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
+
+
+class ReferenceError(ValueError):
+    """The reference cannot make sense of a model (it is not a validation layer)."""
+
+
+# -- statements and conditions ---------------------------------------------------------------
+
+
+def evaluate(expr: Expr, combo: Combo) -> bool:
+    """Truth value of a parsed statement on one combination of option values."""
+    if isinstance(expr, Const):
+        return expr.value
+    if isinstance(expr, Taken):
+        return combo[expr.option] > 0
+    if isinstance(expr, Compare):
+        return _COMPARE[expr.op](combo[expr.option], expr.value)
+    if isinstance(expr, Not):
+        return not evaluate(expr.inner, combo)
+    if isinstance(expr, And):
+        return evaluate(expr.left, combo) and evaluate(expr.right, combo)
+    if isinstance(expr, Or):
+        return evaluate(expr.left, combo) or evaluate(expr.right, combo)
+    if isinstance(expr, Implies):
+        return (not evaluate(expr.antecedent, combo)) or evaluate(expr.consequent, combo)
+    if isinstance(expr, Iff):
+        return evaluate(expr.left, combo) == evaluate(expr.right, combo)
+    raise ReferenceError(f"unknown statement node {expr!r}")
+
+
+def parse(conflict: Conflict, text: str) -> Expr:
+    """Parse a statement over the conflict's options."""
+    levels = {o.name: o.top for o in conflict.options}
+    return parse_statement(text, conflict.option_index, levels)
+
+
+def option_value(raw: Any, top: int) -> int:
+    """Y/N/yes/no/true/false or a level, as an integer option value."""
+    if isinstance(raw, bool):
+        value = int(raw)
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().upper() in ("Y", "YES", "N", "NO"):
+        if top != 1:
+            raise ReferenceError(f"{raw!r} given for a levelled option")
+        value = 1 if raw.strip().upper() in ("Y", "YES") else 0
+    elif isinstance(raw, str) and raw.strip().isdigit():
+        value = int(raw)
+    else:
+        raise ReferenceError(f"{raw!r} is not an option value")
+    if not 0 <= value <= top:
+        raise ReferenceError(f"value {value} outside 0..{top}")
+    return value
+
+
+def label_tokens(conflict: Conflict, text: str) -> list[str] | None:
+    """One token per option: single characters, or '.'/' '/','/'/'-separated tokens."""
+    text = text.strip()
+    separated = any(sep in text for sep in ". ,/")
+    tokens = text.replace(",", " ").replace(".", " ").replace("/", " ").split()
+    if not separated:
+        tokens = list(text)
+    return tokens if len(tokens) == len(conflict.options) else None
+
+
+def pattern_pairs(conflict: Conflict, pattern: str | dict[str, Any]) -> list[tuple[int, int]]:
+    """``[(option index, value)]`` that a ``when`` pattern requires."""
+    index = conflict.option_index
+    tops = [o.top for o in conflict.options]
+    if isinstance(pattern, dict):
+        return [
+            (index[name], option_value(raw, tops[index[name]])) for name, raw in pattern.items()
+        ]
+    tokens = label_tokens(conflict, pattern)
+    if tokens is None:
+        raise ReferenceError(f"pattern {pattern!r} has the wrong length")
+    return [(k, option_value(t, tops[k])) for k, t in enumerate(tokens) if t != "-"]
+
+
+def condition_predicate(conflict: Conflict, condition: Condition) -> Callable[[Combo], bool]:
+    """A function telling whether the condition describes a combination of option values."""
+    index = conflict.option_index
+    if condition.when is not None:
+        pairs = pattern_pairs(conflict, condition.when)
+        return lambda combo: all(combo[k] == v for k, v in pairs)
+    if condition.statement is not None:
+        expr = parse(conflict, condition.statement)
+        return lambda combo: evaluate(expr, combo)
+    if condition.mutually_exclusive is not None:
+        cols = [index[name] for name in condition.mutually_exclusive]
+        return lambda combo: sum(combo[k] > 0 for k in cols) >= 2
+    if condition.at_least_one is not None:
+        cols = [index[name] for name in condition.at_least_one]
+        return lambda combo: sum(combo[k] > 0 for k in cols) == 0
+    if condition.exactly_one is not None:
+        cols = [index[name] for name in condition.exactly_one]
+        return lambda combo: sum(combo[k] > 0 for k in cols) != 1
+    raise ReferenceError("empty condition")
+
+
+def condition_holds(conflict: Conflict, condition: Condition, combo: Combo) -> bool:
+    """Whether a condition describes a combination of option values."""
+    return condition_predicate(conflict, condition)(combo)
+
+
+# -- the naive model --------------------------------------------------------------------------
+
+
+@dataclass
+class NaiveModel:
+    """States, moves and preferences of a conflict, as plain Python data.
+
+    States are 0-based indices into :attr:`states`; user-facing numbers are index + 1.
+    """
+
+    conflict: Conflict
+    radices: list[int]
+    place: list[int]
+    owners: list[int]
+    dm_options: list[list[int]]
+    #: Every feasible combination, in ascending code order.
+    feasible: list[Combo]
+    #: Members of each state (ascending code); the first is the representative.
+    states: list[list[Combo]]
+    state_of: dict[Combo, int]
+    #: scores[i][s]: DM i's score of state s (higher is better).
+    scores: list[list[float]] = field(default_factory=list)
+    #: moves[i][s]: R_i(s), the states DM i reaches from s in one unilateral move.
+    moves: list[list[set[int]]] = field(default_factory=list)
+    _reach_cache: dict[tuple[Any, ...], set[int]] = field(default_factory=dict, repr=False)
+    _change_cache: dict[tuple[Any, ...], list[Combo]] = field(default_factory=dict, repr=False)
+    _member_cache: dict[tuple[Any, ...], list[Combo]] = field(default_factory=dict, repr=False)
+    _improvement_cache: dict[tuple[int, int], set[int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.states)
+
+    @property
+    def n_dms(self) -> int:
+        return len(self.dm_options)
+
+    @property
+    def merged(self) -> bool:
+        return any(len(members) > 1 for members in self.states) or bool(self.conflict.merge)
+
+    def code(self, combo: Combo) -> int:
+        return sum(v * w for v, w in zip(combo, self.place, strict=True))
+
+    def rep(self, s: int) -> Combo:
+        """Representative combination (lowest code) of state s."""
+        return self.states[s][0]
+
+    def codes(self) -> list[int]:
+        return [self.code(self.rep(s)) for s in range(self.n)]
+
+    def label(self, s: int) -> str:
+        """Y/N or the level per option; '-' where the members of a merged state differ."""
+        return self.labels[s]
+
+    @cached_property
+    def labels(self) -> list[str]:
+        """The label of every state."""
+        return [self._label(s) for s in range(self.n)]
+
+    def _label(self, s: int) -> str:
+        members = self.states[s]
+        separated = any(r > 10 for r in self.radices)
+        tokens = []
+        for k, radix in enumerate(self.radices):
+            seen = {m[k] for m in members}
+            if len(seen) > 1:
+                tokens.append("-")
+            elif radix == 2:
+                tokens.append("Y" if members[0][k] else "N")
+            else:
+                tokens.append(str(members[0][k]))
+        return ("." if separated else "").join(tokens)
+
+    def prefers_not(self, dm: int, s2: int, s: int) -> bool:
+        """s2 <=_i s: DM ``dm`` does not strictly prefer s2 to s."""
+        return self.scores[dm][s2] <= self.scores[dm][s]
+
+    def improvements(self, dm: int, s: int) -> set[int]:
+        """R+_i(s): the moves from s to a state DM i strictly prefers."""
+        key = (dm, s)
+        if key not in self._improvement_cache:
+            self._improvement_cache[key] = {
+                t for t in self.moves[dm][s] if self.scores[dm][t] > self.scores[dm][s]
+            }
+        return self._improvement_cache[key]
+
+    def clear_caches(self) -> None:
+        """Forget memoised results: call after changing :attr:`moves` or :attr:`scores`."""
+        self._reach_cache.clear()
+        self._improvement_cache.clear()
+        self._member_cache.clear()
+
+    def resolve(self, ref: Any) -> int:
+        """A state reference (1-based number, label or full option mapping) as an index."""
+        conflict = self.conflict
+        tops = [o.top for o in conflict.options]
+        if isinstance(ref, bool):
+            raise ReferenceError(f"{ref!r} is not a state")
+        if isinstance(ref, int):
+            if not 1 <= ref <= self.n:
+                raise ReferenceError(f"no state {ref}")
+            return ref - 1
+        if isinstance(ref, dict):
+            pairs = dict(pattern_pairs(conflict, ref))
+            combo = tuple(pairs[k] for k in range(len(tops)))
+            return self.state_of[combo]
+        if isinstance(ref, str):
+            tokens = label_tokens(conflict, ref)
+            if tokens is not None and "-" not in tokens:
+                try:
+                    combo = tuple(option_value(t, tops[k]) for k, t in enumerate(tokens))
+                except ReferenceError:
+                    combo = None
+                if combo is not None:
+                    return self.state_of[combo]
+            if tokens is not None and self.merged:
+                for s in range(self.n):
+                    if self.label(s).upper() == ref.strip().upper():
+                        return s
+            if ref.strip().isdigit():
+                return self.resolve(int(ref.strip()))
+        raise ReferenceError(f"cannot resolve state {ref!r}")
+
+
+def enumerate_feasible(conflict: Conflict) -> list[Combo]:
+    """Every combination of option values that no infeasibility condition rules out,
+    in ascending code order."""
+    radices = [o.radix for o in conflict.options]
+    place = [1]
+    for r in radices[:-1]:
+        place.append(place[-1] * r)
+    rules_out = [condition_predicate(conflict, c) for c in conflict.infeasible]
+    combos = []
+    for combo in itertools.product(*(range(r) for r in radices)):
+        if any(holds(combo) for holds in rules_out):
+            continue
+        combos.append(combo)
+    combos.sort(key=lambda c: sum(v * w for v, w in zip(c, place, strict=True)))
+    return combos
+
+
+def naive_model(
+    conflict: Conflict, *, with_preferences: bool = True, with_moves: bool = True
+) -> NaiveModel:
+    """Build the naive model: states, numbering, R_i(s) for every DM and the scores."""
+    radices = [o.radix for o in conflict.options]
+    place = [1]
+    for r in radices[:-1]:
+        place.append(place[-1] * r)
+    owners = [conflict.owner_of(o.name) for o in conflict.options]
+    dm_options = [
+        [k for k in range(len(owners)) if owners[k] == i]
+        for i in range(len(conflict.decision_makers))
+    ]
+    feasible = enumerate_feasible(conflict)
+    if not feasible:
+        raise ReferenceError("no feasible state")
+
+    def code(combo: Combo) -> int:
+        return sum(v * w for v, w in zip(combo, place, strict=True))
+
+    # Group merged combinations: the first merge condition describing a combination wins.
+    merges = [condition_predicate(conflict, c) for c in conflict.merge]
+    groups: dict[Any, list[Combo]] = {}
+    for combo in feasible:
+        key: Any = ("own", combo)
+        for k, holds in enumerate(merges):
+            if holds(combo):
+                key = ("merge", k)
+                break
+        groups.setdefault(key, []).append(combo)
+    states = sorted(
+        (sorted(members, key=code) for members in groups.values()), key=lambda m: code(m[0])
+    )
+    state_of = {combo: s for s, members in enumerate(states) for combo in members}
+    model = NaiveModel(
+        conflict=conflict,
+        radices=radices,
+        place=place,
+        owners=owners,
+        dm_options=dm_options,
+        feasible=feasible,
+        states=states,
+        state_of=state_of,
+    )
+    if with_moves:
+        model.moves = [unilateral_moves(model, i) for i in range(model.n_dms)]
+    if with_preferences:
+        model.scores = [preference_scores(model, i) for i in range(model.n_dms)]
+    return model
+
+
+def legal_changes(model: NaiveModel, dm: int, current: Combo) -> list[Combo]:
+    """New values DM i may give its own options (in ``dm_options`` order) in one move from
+    the values ``current``: a non-empty change that respects each option's direction
+    (forward: only up, backward: only down) and step (at most ``step`` levels)."""
+    key = (dm, current)
+    if key in model._change_cache:
+        return model._change_cache[key]
+    options = model.conflict.options
+    own = model.dm_options[dm]
+    out = []
+    for new_values in itertools.product(*(range(model.radices[k]) for k in own)):
+        if new_values == current:
+            continue
+        legal = True
+        for k, old, new in zip(own, current, new_values, strict=True):
+            option = options[k]
+            if option.direction == "forward" and new < old:
+                legal = False
+            if option.direction == "backward" and new > old:
+                legal = False
+            if option.step is not None and abs(new - old) > option.step:
+                legal = False
+        if legal:
+            out.append(new_values)
+    model._change_cache[key] = out
+    return out
+
+
+def member_moves(model: NaiveModel, dm: int, member: Combo) -> list[Combo]:
+    """Feasible combinations DM i reaches from one combination by one unilateral move:
+    a :func:`legal_changes` of its own options that lands on a feasible combination."""
+    key = (dm, member)
+    if key in model._member_cache:
+        return model._member_cache[key]
+    own = model.dm_options[dm]
+    out = []
+    for new_values in legal_changes(model, dm, tuple(member[k] for k in own)):
+        target = list(member)
+        for k, new in zip(own, new_values, strict=True):
+            target[k] = new
+        if tuple(target) in model.state_of:
+            out.append(tuple(target))
+    model._member_cache[key] = out
+    return out
+
+
+def unilateral_moves(model: NaiveModel, dm: int) -> list[set[int]]:
+    """R_i(s) for every state s (Fang, Hipel & Kilgour 1993): the states of the combinations
+    :func:`member_moves` reaches.  A merged state pools its members' moves and drops moves
+    back to itself."""
+    out: list[set[int]] = []
+    for s, members in enumerate(model.states):
+        targets = {model.state_of[t] for member in members for t in member_moves(model, dm, member)}
+        targets.discard(s)
+        out.append(targets)
+    return out
+
+
+def preference_scores(model: NaiveModel, dm: int) -> list[float]:
+    """DM i's score of every state (higher is better), from its preference statement."""
+    prefs = model.conflict.decision_makers[dm].preferences
+    n = model.n
+    if prefs.prioritization:
+        exprs = [parse(model.conflict, text) for text in prefs.prioritization]
+        weights = [2 ** (len(exprs) - 1 - k) for k in range(len(exprs))]
+        return [
+            float(sum(w for w, e in zip(weights, exprs, strict=True) if evaluate(e, model.rep(s))))
+            for s in range(n)
+        ]
+    scores: list[float | None] = [None] * n
+    if prefs.ranking:
+        for position, entry in enumerate(prefs.ranking):
+            for ref in entry if isinstance(entry, list) else [entry]:
+                s = model.resolve(ref)
+                if scores[s] is not None:
+                    raise ReferenceError(f"state {s + 1} ranked twice")
+                scores[s] = float(len(prefs.ranking) - position)
+    else:
+        items = prefs.payoffs.items() if isinstance(prefs.payoffs, dict) else prefs.payoffs
+        for ref, value in items:
+            s = model.resolve(ref)
+            if scores[s] is not None:
+                raise ReferenceError(f"state {s + 1} has two payoffs")
+            scores[s] = float(value)
+    if any(v is None for v in scores):
+        raise ReferenceError("preferences miss a state")
+    return [float(v) for v in scores]  # type: ignore[arg-type]
+
+
+# -- reachability -----------------------------------------------------------------------------
+
+
+def coalition_reach(
+    model: NaiveModel, coalition: Sequence[int], start: int, *, improving: bool
+) -> set[int]:
+    """R_H(s) (``improving=False``) or R+_H(s) (``improving=True``).
+
+    All states reachable from ``start`` by a legal sequence of unilateral moves by members of
+    H: any member may move any number of times, never twice in a row (Fang, Hipel & Kilgour
+    1993).  A breadth-first search over (state, last mover) pairs.  ``start`` itself belongs
+    to the result only if some sequence returns there.  In R+_H every move is a unilateral
+    improvement for the member making it.
+    """
+    key = (tuple(coalition), start, improving)
+    if key in model._reach_cache:
+        return model._reach_cache[key]
+    reached: set[int] = set()
+    visited: set[tuple[int, int]] = set()
+    queue: deque[tuple[int, int | None]] = deque([(start, None)])
+    while queue:
+        state, last = queue.popleft()
+        for mover in coalition:
+            if mover == last:
+                continue
+            targets = model.improvements(mover, state) if improving else model.moves[mover][state]
+            for t in targets:
+                if (t, mover) not in visited:
+                    visited.add((t, mover))
+                    reached.add(t)
+                    queue.append((t, mover))
+    model._reach_cache[key] = reached
+    return reached
+
+
+def opponents(model: NaiveModel, dm: int) -> list[int]:
+    return [j for j in range(model.n_dms) if j != dm]
+
+
+# -- stability --------------------------------------------------------------------------------
+
+
+def nash(model: NaiveModel, dm: int, s: int) -> bool:
+    """Nash stability: R+_i(s) is empty."""
+    return not model.improvements(dm, s)
+
+
+def gmr(model: NaiveModel, dm: int, s: int) -> bool:
+    """GMR: every s1 in R+_i(s) has some s2 in R_{N-i}(s1) with s2 <=_i s."""
+    others = opponents(model, dm)
+    return all(
+        any(
+            model.prefers_not(dm, s2, s)
+            for s2 in coalition_reach(model, others, s1, improving=False)
+        )
+        for s1 in model.improvements(dm, s)
+    )
+
+
+def smr(model: NaiveModel, dm: int, s: int) -> bool:
+    """SMR: every s1 in R+_i(s) has some s2 in R_{N-i}(s1) with s2 <=_i s and
+    s3 <=_i s for every s3 in R_i(s2)."""
+    others = opponents(model, dm)
+    return all(
+        any(
+            model.prefers_not(dm, s2, s)
+            and all(model.prefers_not(dm, s3, s) for s3 in model.moves[dm][s2])
+            for s2 in coalition_reach(model, others, s1, improving=False)
+        )
+        for s1 in model.improvements(dm, s)
+    )
+
+
+def seq(model: NaiveModel, dm: int, s: int) -> bool:
+    """SEQ: every s1 in R+_i(s) has some s2 in R+_{N-i}(s1) with s2 <=_i s."""
+    others = opponents(model, dm)
+    return all(
+        any(
+            model.prefers_not(dm, s2, s)
+            for s2 in coalition_reach(model, others, s1, improving=True)
+        )
+        for s1 in model.improvements(dm, s)
+    )
+
+
+def sim(model: NaiveModel, dm: int, s: int) -> bool:
+    """SIM: for every s1 in R+_i(s), the opponents, each staying or taking at the same time one
+    of its own UIs from s, can produce a feasible state that i does not prefer to s.
+
+    The combined state has i's option values from s1 and each opponent's option values from
+    the state its choice leads to (from s when it stays).
+
+    Merged states are handled at the level of their members (the combinations the moves
+    really change): for every member m of s and every move of i from m to a combination m1
+    whose state s1 is in R+_i(s), the opponents, each staying or changing its own options from
+    the same member m to a combination whose state is in its R+_j(s), must be able to produce
+    a feasible combination (i's values from m1, each opponent's from its choice) whose state
+    i does not prefer to s.  Without merging every state has one member and this is the
+    definition above word for word.
+    """
+    others = opponents(model, dm)
+    uis = {j: model.improvements(j, s) for j in others}
+    for member in model.states[s]:
+        choices: list[list[Combo | None]] = [
+            [None, *(t for t in member_moves(model, j, member) if model.state_of[t] in uis[j])]
+            for j in others
+        ]
+        for moved in member_moves(model, dm, member):
+            s1 = model.state_of[moved]
+            if s1 == s or model.prefers_not(dm, s1, s):
+                continue  # not a unilateral improvement
+            sanctioned = False
+            for picks in itertools.product(*choices):
+                combined = list(moved)
+                for j, pick in zip(others, picks, strict=True):
+                    if pick is not None:
+                        for k in model.dm_options[j]:
+                            combined[k] = pick[k]
+                target = model.state_of.get(tuple(combined))
+                if target is not None and model.prefers_not(dm, target, s):
+                    sanctioned = True
+                    break
+            if not sanctioned:
+                return False
+    return True
+
+
+def seqsim(model: NaiveModel, dm: int, s: int) -> bool:
+    """SEQSIM: stable under both SEQ and SIM."""
+    return seq(model, dm, s) and sim(model, dm, s)
+
+
+_DECIDERS: dict[str, Callable[[NaiveModel, int, int], bool]] = {
+    "Nash": nash,
+    "GMR": gmr,
+    "SMR": smr,
+    "SEQ": seq,
+    "SIM": sim,
+    "SEQSIM": seqsim,
+}
+
+
+def stable(model: NaiveModel, concept: str, dm: int) -> list[bool]:
+    """Stability of every state for one DM under one concept."""
+    decide = _DECIDERS[concept]
+    return [decide(model, dm, s) for s in range(model.n)]
+
+
+def stability_table(
+    model: NaiveModel, concepts: Iterable[str] = CONCEPTS
+) -> dict[str, list[list[bool]]]:
+    """``{concept: [[stable for DM i at state s]]}`` for every DM and state."""
+    table: dict[str, list[list[bool]]] = {}
+    for concept in concepts:
+        if concept == "SEQSIM" and "SEQ" in table and "SIM" in table:
+            # The same as stable(model, "SEQSIM", i), without deciding SEQ and SIM twice.
+            table[concept] = [
+                [a and b for a, b in zip(x, y, strict=True)]
+                for x, y in zip(table["SEQ"], table["SIM"], strict=True)
+            ]
+        else:
+            table[concept] = [stable(model, concept, i) for i in range(model.n_dms)]
+    return table
+
+
+def equilibria(table: list[list[bool]]) -> list[int]:
+    """0-based states stable for every DM."""
+    return [s for s in range(len(table[0])) if all(row[s] for row in table)]
