@@ -523,6 +523,8 @@ def uncertainty(
         click.echo(f"detente: note: {result.note}", err=True)
     if out is not None:
         click.echo(f"wrote {out}", err=True)
+    if result.interrupted:
+        sys.exit(130)  # the partial results are out; say that the run was cut short
 
 
 # -- status quo analysis: paths and the transition graph (detente.paths, detente.graph) ---------
