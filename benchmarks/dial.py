@@ -199,7 +199,7 @@ def main() -> None:
         ]
     print(
         "| conflict | states | compile (s) | Nash (s) | GMR (s) | SMR (s) | SEQ (s) |"
-        " all four (s) | µs per state | peak MiB |"
+        " compile + 4 concepts (s) | µs per state | peak MiB |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for variant, n_binary in sizes:

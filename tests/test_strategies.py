@@ -507,3 +507,12 @@ def test_cli_sweep_on_a_binary_option_of_a_model_without_outcomes() -> None:
     result = _run("sweep", "--case", "elmira", "--option", "Insist", "--concept", "nash")
     assert result.exit_code == 0, result.output
     assert OTHER in result.output
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import detente.strategies
+
+    outcome = doctest.testmod(detente.strategies)
+    assert outcome.attempted > 0 and outcome.failed == 0

@@ -364,7 +364,7 @@ def commit(
     >>> import detente
     >>> space = commit(detente.load_case("elmira"), {"Modify": "Y"})
     >>> [space.parent.label(int(s)) for s in space.parent_state]
-    ['YYNNN', 'YNYNN', 'YYNYN', 'YNYYN', 'Y-N-Y']
+    ['YYNNN', 'YNYNN', 'YYNYN', 'YNYYN', '-NN-Y']
     """
     parent = model if isinstance(model, StateSpace) else compile_conflict(model)
     commitment = (
@@ -716,6 +716,8 @@ def _report(
 ) -> StrategyReport:
     try:
         space = commit(parent, commitment)
+    except SizeLimitError:
+        raise
     except ModelError as exc:
         return _failed(parent, commitment, concepts, exc.message)
     return analyse_strategy(space, concepts, moves=moves)
