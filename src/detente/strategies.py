@@ -1087,7 +1087,7 @@ def plot_sweep(result: SweepResult, path: str | Path | None = None):  # -> matpl
         ax.tick_params(which="minor", length=0)
         ax.tick_params(which="major", length=0)
         ax.set_title(title, fontsize=9, loc="left")
-        ax.set_xlabel(f"{result.option} held at level", fontsize=9)
+        ax.set_xlabel(f"{result.option} held at", fontsize=9)
     name = result.space.conflict.name or "conflict"
     within = f", with {result.within!r} held" if result.within else ""
     fig.suptitle(f"{name}: outcome against {result.option}{within}", fontsize=11)
