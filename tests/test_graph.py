@@ -34,7 +34,9 @@ def elmira():
 def test_full_graph_edges_are_the_unilateral_moves(conflict, moves):
     space = detente.compile_conflict(conflict)
     model = naive_model(conflict)
-    graph = transition_graph(space, 0, moves=moves, concepts=["Nash"], full=True)
+    graph = transition_graph(
+        space, 0, moves=moves, concepts=["Nash"], full=True, max_targets=10_000
+    )
     assert graph.nodes.tolist() == list(range(space.n_states))
     unilateral = [
         (int(a), int(b), graph.movers[int(k)][0], bool(up))
@@ -66,7 +68,9 @@ def test_full_graph_edges_are_the_unilateral_moves(conflict, moves):
 @given(conflict=conflicts(max_dms=4, max_options=6), neighbours=st.booleans())
 def test_neighbourhood_holds_start_targets_and_paths(conflict, neighbours):
     space = detente.compile_conflict(conflict)
-    graph = transition_graph(space, 0, moves="any", concepts=["Nash"], neighbours=neighbours)
+    graph = transition_graph(
+        space, 0, moves="any", concepts=["Nash"], neighbours=neighbours, max_targets=10_000
+    )
     nodes = set(graph.nodes.tolist())
     assert 0 in nodes
     for report in graph.result.targets:
@@ -77,6 +81,12 @@ def test_neighbourhood_holds_start_targets_and_paths(conflict, neighbours):
     assert set(graph.source.tolist()) | set(graph.target.tolist()) <= nodes
     data = graph.to_json()
     assert len(data["nodes"]) == len(nodes) and len(data["edges"]) == graph.source.size
+
+
+def test_max_targets_keeps_the_nearest(elmira):
+    graph = transition_graph(elmira, moves="any", concepts=["Nash"], max_targets=1)
+    # Nash equilibria 5 and 9 are one step from 1, 8 three; the nearest (lowest number) wins.
+    assert graph.nodes.tolist() == [0, 4]
 
 
 def test_elmira_exports_parse(elmira, tmp_path):

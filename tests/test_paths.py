@@ -27,6 +27,7 @@ from detente.paths import (
     coalition_reachable,
     coalitional_improvements,
     evolution,
+    labels_of,
     status_quo_analysis,
 )
 
@@ -117,8 +118,11 @@ def check_path(
         if not consecutive:
             assert mover != previous
         owned = {space.option_names[k] for i in mover for k in space.dm_options[i]}
-        assert step.changes
-        assert {c.option for c in step.changes} <= owned
+        # A merged state may leave every changed option open; and a coalition's sequence
+        # may pass through a merged state, whose members differ in other DMs' options.
+        assert step.changes or space.merged
+        if len(mover) == 1 or not space.merged:
+            assert {c.option for c in step.changes} <= owned
         for change in step.changes:
             k = space.option_names.index(change.option)
             assert change.before == space.values[step.before, k]
@@ -156,6 +160,24 @@ def test_evolution_matches_naive_bfs(conflict, moves, consecutive, data):
     for target in np.flatnonzero(evo.distance < 0):
         assert evo.path(int(target)) is None
     assert evo.path(start) == []
+    # The vectorised short forms and JSON agree with the Step objects.
+    everything = np.arange(space.n_states)
+    assert labels_of(space, everything) == space.labels
+    for state, text, steps, as_json in zip(
+        everything,
+        evo.path_strings(everything),
+        evo.paths(everything),
+        evo.paths_json(everything),
+        strict=True,
+    ):
+        if steps is None:
+            assert text == "" and as_json is None
+            continue
+        expected = "(the start)" if not steps else str(start + 1)
+        expected += "".join(f" -{'+'.join(s.mover)}-> {s.after + 1}" for s in steps)
+        assert text == expected
+        assert as_json == [s.to_json(space) for s in steps]
+        assert len(steps) == evo.distance[state]
 
 
 @SETTINGS
@@ -388,6 +410,14 @@ def test_cli_paths_json_with_target_and_coalitions():
     eight = next(t for t in data["targets"] if t["id"] == 8)
     assert eight["steps"] == 2
     assert [s["mover"] for s in eight["path"]] == [["LG"], ["MoE", "Uniroyal"]]
+
+
+def test_cli_paths_json_summary_has_no_paths():
+    result = run("paths", "--case", "elmira", "--format", "json", "--summary")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["targets"] and all("path" not in t for t in data["targets"])
+    assert {t["id"]: t["steps"] for t in data["targets"]}[5] == 1
 
 
 def test_cli_paths_from_label_and_depth():

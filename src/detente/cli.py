@@ -605,6 +605,7 @@ def _coalition_refs(refs: tuple[str, ...]) -> list[list[str]] | None:
     show_default=True,
     help="Rows shown in the table (JSON lists every target).",
 )
+@click.option("--summary", is_flag=True, help="JSON without the paths (for large conflicts).")
 @friendly
 def paths_cmd(
     file: Path | None,
@@ -619,6 +620,7 @@ def paths_cmd(
     consecutive: bool,
     fmt: str,
     limit: int,
+    summary: bool,
 ) -> None:
     """Status quo analysis: which equilibria the conflict can reach, how, and in how many steps.
 
@@ -640,7 +642,8 @@ def paths_cmd(
         coalitions=_coalition_refs(coalition_refs),
     )
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), indent=1))
+        indent = 1 if len(result.targets) <= 1000 else None  # json's C encoder needs None
+        click.echo(json.dumps(result.to_json(summary=summary), indent=indent))
         return
     print_status_quo(result, limit=limit)
 

@@ -70,6 +70,9 @@ JSON (``detente paths --format json``, :meth:`StatusQuoResult.to_json`)::
       ]
     }
 
+With ``--summary`` (``to_json(summary=True)``) the targets have no ``path``.  The command line
+writes results with more than 1,000 targets without indentation (much faster to write).
+
 Option values in ``changes`` are 0/1 for binary options and levels for dials; options that a
 merged state leaves open (shown '-' in its label) are not listed.
 
@@ -166,6 +169,21 @@ def _first_occurrence(keys: np.ndarray, scratch: np.ndarray) -> np.ndarray:
     positions = np.arange(keys.size, dtype=np.int64)
     scratch[keys[::-1]] = positions[::-1]
     return positions[scratch[keys] == positions]
+
+
+def labels_of(space: StateSpace, states: Sequence[int] | np.ndarray) -> list[str]:
+    """Labels of many states at once (as :meth:`StateSpace.label`, vectorised when every
+    option has at most ten levels)."""
+    states = np.asarray(states, dtype=np.int64).reshape(-1)
+    if space._separated_labels or states.size == 0:
+        return [space.label(int(s)) for s in states]
+    values = space.values[states].astype(np.int64)
+    binary = space.radices == 2
+    chars = np.where(binary[None, :], np.where(values > 0, ord("Y"), ord("N")), ord("0") + values)
+    if space.fixed is not None:
+        chars = np.where(space.fixed[states], chars, ord("-"))
+    joined = chars.astype(np.uint8).view(f"S{space.n_options}").reshape(-1)
+    return [label.decode("ascii") for label in joined.tolist()]
 
 
 # -- coalitions ------------------------------------------------------------------------------
@@ -337,16 +355,6 @@ def _changes_text(space: StateSpace, changes: Sequence[Change]) -> str:
     return ", ".join(parts)
 
 
-def _changes(space: StateSpace, before: int, after: int) -> tuple[Change, ...]:
-    """Options whose value differs; options a merged state leaves open are not listed."""
-    a, b = space.describe(before), space.describe(after)
-    return tuple(
-        Change(name, a[name], b[name])
-        for name in space.option_names
-        if a[name] is not None and b[name] is not None and a[name] != b[name]
-    )
-
-
 @dataclass
 class Evolution:
     """The result of :func:`evolution`: every state reachable from ``start`` and how.
@@ -404,13 +412,6 @@ class Evolution:
             out.append((keys[order], order))
         return out
 
-    def _kind(self, mover: int, before: int, after: int) -> str:
-        members = self.movers[mover]
-        if len(members) > 1:
-            return "coalitional improvement"
-        ranks = self.space.ranks[members[0]]
-        return "improvement" if ranks[after] > ranks[before] else "move"
-
     def path_arrays(self, targets: Sequence[int] | np.ndarray) -> dict[str, np.ndarray]:
         """Shortest paths to many targets at once, as flat arrays (vectorised).
 
@@ -457,27 +458,118 @@ class Evolution:
         order = np.lexsort((flat["step"], flat["target"]))
         return {k: v[order] for k, v in flat.items()}
 
+    def _step_details(
+        self, arrays: dict[str, np.ndarray]
+    ) -> tuple[list[str], list[list[tuple[str, int, int]]]]:
+        """For the steps of :meth:`path_arrays`: each step's kind and the options it changes
+        as (option, before, after), vectorised.  Options a merged state leaves open are not
+        listed."""
+        space = self.space
+        before, after, mover = arrays["before"], arrays["after"], arrays["mover"]
+        changed = space.values[before] != space.values[after]
+        if space.fixed is not None:
+            changed &= space.fixed[before] & space.fixed[after]
+        step_of, option_of = np.nonzero(changed)
+        first = np.searchsorted(step_of, np.arange(before.size + 1)).tolist()
+        flat = list(
+            zip(
+                [space.option_names[k] for k in option_of.tolist()],
+                space.values[before[step_of], option_of].tolist(),
+                space.values[after[step_of], option_of].tolist(),
+                strict=True,
+            )
+        )
+        changes = [flat[first[j] : first[j + 1]] for j in range(before.size)]
+        sizes = np.array([len(m) for m in self.movers])
+        single = np.array([m[0] for m in self.movers])
+        lone = sizes[mover] == 1
+        up = space.ranks[single[mover], after] > space.ranks[single[mover], before]
+        names = ("move", "improvement", "coalitional improvement")
+        kinds = [names[k] for k in np.where(lone, np.where(up, 1, 0), 2).tolist()]
+        return kinds, changes
+
     def paths(self, targets: Sequence[int] | np.ndarray) -> list[list[Step] | None]:
         """A shortest path to each target: a list of :class:`Step` (empty for the start), or
-        None if the target is not reachable."""
+        None if the target is not reachable.  Vectorised over targets and steps."""
         targets = np.asarray(targets, dtype=np.int64).reshape(-1)
         arrays = self.path_arrays(targets)
         result: list[list[Step] | None] = [[] if self.distance[t] >= 0 else None for t in targets]
-        for target, mover, before, after in zip(
-            arrays["target"], arrays["mover"], arrays["before"], arrays["after"], strict=True
+        kinds, changes = self._step_details(arrays)
+        mover_names = [self.mover_names(k) for k in range(len(self.movers))]
+        for target, m, b, a, kind, changed in zip(
+            arrays["target"].tolist(),
+            arrays["mover"].tolist(),
+            arrays["before"].tolist(),
+            arrays["after"].tolist(),
+            kinds,
+            changes,
+            strict=True,
         ):
-            steps = result[int(target)]
+            steps = result[target]
             assert steps is not None
             steps.append(
                 Step(
-                    mover=self.mover_names(int(mover)),
-                    before=int(before),
-                    after=int(after),
-                    kind=self._kind(int(mover), int(before), int(after)),
-                    changes=_changes(self.space, int(before), int(after)),
+                    mover=mover_names[m],
+                    before=b,
+                    after=a,
+                    kind=kind,
+                    changes=tuple(Change(*c) for c in changed),
                 )
             )
         return result
+
+    def paths_json(self, targets: Sequence[int] | np.ndarray) -> list[list[dict] | None]:
+        """The shortest paths of :meth:`paths` as JSON-ready lists of step dicts (the
+        ``path`` of the documented JSON), built straight from the arrays."""
+        targets = np.asarray(targets, dtype=np.int64).reshape(-1)
+        arrays = self.path_arrays(targets)
+        result: list[list[dict] | None] = [[] if self.distance[t] >= 0 else None for t in targets]
+        kinds, changes = self._step_details(arrays)
+        movers = [list(self.mover_names(k)) for k in range(len(self.movers))]
+        involved = np.unique(np.concatenate([arrays["before"], arrays["after"]]))
+        labels = dict(zip(involved.tolist(), labels_of(self.space, involved), strict=True))
+        for target, m, b, a, kind, changed in zip(
+            arrays["target"].tolist(),
+            arrays["mover"].tolist(),
+            arrays["before"].tolist(),
+            arrays["after"].tolist(),
+            kinds,
+            changes,
+            strict=True,
+        ):
+            steps = result[target]
+            assert steps is not None
+            steps.append(
+                {
+                    "mover": movers[m],
+                    "kind": kind,
+                    "from": b + 1,
+                    "from_label": labels[b],
+                    "to": a + 1,
+                    "to_label": labels[a],
+                    "changes": [{"option": o, "from": x, "to": y} for o, x, y in changed],
+                }
+            )
+        return result
+
+    def path_strings(self, targets: Sequence[int] | np.ndarray) -> list[str]:
+        """Each target's shortest path in short form, ``1 -LG-> 5 -MoE+Uniroyal-> 8``
+        ("(the start)" for the start, "" if not reachable)."""
+        targets = np.asarray(targets, dtype=np.int64).reshape(-1)
+        arrays = self.path_arrays(targets)
+        names = ["+".join(self.mover_names(k)) for k in range(len(self.movers))]
+        out = [
+            "(the start)" if d == 0 else str(self.start + 1) if d > 0 else ""
+            for d in self.distance[targets].tolist()
+        ]
+        for target, m, a in zip(
+            arrays["target"].tolist(),
+            arrays["mover"].tolist(),
+            arrays["after"].tolist(),
+            strict=True,
+        ):
+            out[target] += f" -{names[m]}-> {a + 1}"
+        return out
 
     def path(self, target: int) -> list[Step] | None:
         """A shortest path to one target (0-based), or None if it is not reachable."""
@@ -672,11 +764,19 @@ class TargetReport:
     equilibrium: list[str]
     requested: bool
     steps: int | None
-    path: list[Step] | None
+    owner: StatusQuoResult | None = field(default=None, repr=False, compare=False)
 
     @property
     def reachable(self) -> bool:
         return self.steps is not None
+
+    @property
+    def path(self) -> list[Step] | None:
+        """A shortest path (None if not reachable).  Paths of all targets are built together,
+        on first use."""
+        if self.owner is None:
+            raise DetenteError("this report does not belong to a status quo analysis")
+        return self.owner.target_paths[self.state]
 
 
 @dataclass
@@ -697,15 +797,24 @@ class StatusQuoResult:
         return self.stability.concepts
 
     def target(self, state: int) -> TargetReport:
-        """The report on one state of interest (0-based)."""
-        for report in self.targets:
-            if report.state == state:
-                return report
-        raise KeyError(state)
+        """The report on one state of interest (0-based); KeyError if it is not one."""
+        return self._by_state[state]
+
+    @cached_property
+    def _by_state(self) -> dict[int, TargetReport]:
+        return {report.state: report for report in self.targets}
 
     def path(self, state: int) -> list[Step] | None:
         """A shortest path to any state (0-based), or None if it is not reachable."""
+        if state in self.target_paths:
+            return self.target_paths[state]
         return self.evolution.path(state)
+
+    @cached_property
+    def target_paths(self) -> dict[int, list[Step] | None]:
+        """A shortest path to every target state (built at once, vectorised)."""
+        states = [t.state for t in self.targets]
+        return dict(zip(states, self.evolution.paths(states), strict=True))
 
     def path_text(self, state: int) -> str:
         """A shortest path on one line: ``1 NYNNN  -[LG: Insist N→Y]->  5 NYNYN``."""
@@ -719,11 +828,17 @@ class StatusQuoResult:
         return text
 
     # -- output ----------------------------------------------------------------------------
-    def to_json(self) -> dict[str, Any]:
-        """The documented JSON of ``detente paths --format json`` (see the module docstring)."""
-        space, evo = self.space, self.evolution
+    def to_json(self, *, summary: bool = False) -> dict[str, Any]:
+        """The documented JSON of ``detente paths --format json`` (see the module docstring).
+
+        With ``summary`` the targets carry no ``path`` (for conflicts with very many
+        equilibria)."""
+        evo = self.evolution
+        states = [t.state for t in self.targets]
+        paths = dict(zip(states, evo.paths_json(states), strict=True)) if not summary else {}
+        labels = dict(zip(states, labels_of(self.space, states), strict=True))
         return {
-            "start": {"id": evo.start + 1, "label": space.label(evo.start)},
+            "start": {"id": evo.start + 1, "label": self.space.label(evo.start)},
             "moves": evo.moves,
             "consecutive": evo.consecutive,
             "max_depth": evo.max_depth,
@@ -737,12 +852,12 @@ class StatusQuoResult:
             "targets": [
                 {
                     "id": t.state + 1,
-                    "label": space.label(t.state),
+                    "label": labels[t.state],
                     "equilibrium": t.equilibrium,
                     "requested": t.requested,
                     "reachable": t.reachable,
                     "steps": t.steps,
-                    "path": None if t.path is None else [s.to_json(space) for s in t.path],
+                    **({} if summary else {"path": paths[t.state]}),
                 }
                 for t in self.targets
             ],
@@ -754,14 +869,15 @@ class StatusQuoResult:
 
         space = self.space
         rows = []
-        for t in self.targets:
+        short = self.evolution.path_strings([t.state for t in self.targets])
+        for t, path in zip(self.targets, short, strict=True):
             row: dict[str, Any] = {"state": t.state + 1, "label": space.label(t.state)}
             for concept in self.concepts:
                 row[concept] = concept in t.equilibrium
             row["requested"] = t.requested
             row["reachable"] = t.reachable
             row["steps"] = t.steps
-            row["path"] = self._path_short(t.path)
+            row["path"] = path
             rows.append(row)
         columns = ["state", "label", *self.concepts, "requested", "reachable", "steps", "path"]
         frame = pd.DataFrame(rows, columns=columns).set_index("state")
@@ -790,16 +906,6 @@ class StatusQuoResult:
             ],
             columns=["step", "mover", "kind", "from", "from_label", "to", "to_label", "changes"],
         ).set_index("step")
-
-    def _path_short(self, path: list[Step] | None) -> str:
-        if path is None:
-            return ""
-        if not path:
-            return "(the start)"
-        text = str(self.start + 1)
-        for step in path:
-            text += f" -{'+'.join(step.mover)}-> {step.after + 1}"
-        return text
 
     def summary(self) -> str:
         evo, space = self.evolution, self.space
@@ -852,26 +958,37 @@ def status_quo_analysis(
         budget=budget,
     )
     requested = [_state_arg(space, t, "target") for t in targets]
-    equilibrium_of: dict[int, list[str]] = {}
-    for concept in stability.concepts:
-        for s in stability.equilibria(concept):
-            equilibrium_of.setdefault(int(s), []).append(concept)
-    states = sorted(equilibrium_of) + [
-        s for s in dict.fromkeys(requested) if s not in equilibrium_of
-    ]
-    paths = evo.paths(states)
+    concepts_of = list(stability.concepts)
+    # Which concepts each state is an equilibrium of, as a bit mask (vectorised).
+    mask = np.zeros(space.n_states, dtype=np.int64)
+    for bit, concept in enumerate(concepts_of):
+        mask |= stability.stable[concept].all(axis=0).astype(np.int64) << bit
+    equilibria = np.flatnonzero(mask)
+    extra = [s for s in dict.fromkeys(requested) if mask[s] == 0]
+    states_arr = np.concatenate([equilibria, np.asarray(extra, dtype=np.int64)])
+    names_of = {
+        int(m): [c for bit, c in enumerate(concepts_of) if m >> bit & 1]
+        for m in np.unique(mask[states_arr])
+    }
     wanted = set(requested)
     reports = [
         TargetReport(
             state=s,
-            equilibrium=equilibrium_of.get(s, []),
+            equilibrium=list(names_of[m]),
             requested=s in wanted,
-            steps=None if path is None else len(path),
-            path=path,
+            steps=None if d < 0 else d,
         )
-        for s, path in zip(states, paths, strict=True)
+        for s, m, d in zip(
+            states_arr.tolist(),
+            mask[states_arr].tolist(),
+            evo.distance[states_arr].tolist(),
+            strict=True,
+        )
     ]
-    return StatusQuoResult(space=space, evolution=evo, stability=stability, targets=reports)
+    result = StatusQuoResult(space=space, evolution=evo, stability=stability, targets=reports)
+    for report in reports:
+        report.owner = result
+    return result
 
 
 # -- terminal output -------------------------------------------------------------------------
@@ -904,7 +1021,8 @@ def print_status_quo(result: StatusQuoResult, *, limit: int = 40, console: Any =
     table.add_column("steps", justify="right")
     table.add_column("shortest path")
     shown = result.targets[:limit]
-    for t in shown:
+    short = result.evolution.path_strings([t.state for t in shown])
+    for t, path in zip(shown, short, strict=True):
         marker = " (target)" if t.requested else ""
         table.add_row(
             str(t.state + 1),
@@ -913,20 +1031,20 @@ def print_status_quo(result: StatusQuoResult, *, limit: int = 40, console: Any =
             _concepts_short(t.equilibrium, result.concepts) + marker,
             "✓" if t.reachable else "✗",
             "" if t.steps is None else str(t.steps),
-            result._path_short(t.path),
+            path,
         )
     console.print(table)
     if len(result.targets) > len(shown):
         console.print(f"... and {len(result.targets) - len(shown)} more (use --format json)")
-    detailed = [t for t in shown if t.path]
-    for t in detailed[: min(len(detailed), 10)]:
+    detailed = [t for t in shown if t.steps][:10]
+    for t, path in zip(detailed, result.evolution.paths([t.state for t in detailed]), strict=True):
         steps = Table(title=f"Path to state {t.state + 1} ({space.label(t.state)})")
         steps.add_column("step", justify="right")
         steps.add_column("who moves")
         steps.add_column("from", justify="right")
         steps.add_column("to", justify="right")
         steps.add_column("what changes")
-        for k, step in enumerate(t.path or []):
+        for k, step in enumerate(path or []):
             steps.add_row(
                 str(k + 1),
                 "+".join(step.mover) + ("" if step.kind == "improvement" else f" ({step.kind})"),
