@@ -487,10 +487,15 @@ def test_no_model_given() -> None:
     assert "give a model FILE or --case NAME" in run("validate")
 
 
-@pytest.mark.parametrize("concept", ["foo", "L0", "GMRR"])
+@pytest.mark.parametrize("concept", ["foo", "GMRR"])
 def test_unknown_concept(concept: str) -> None:
     message = run("analyze", "--case", "prisoners-dilemma", "--concept", concept)
     assert message.startswith(f"unknown solution concept {concept!r} (known: Nash, GMR")
+
+
+def test_limited_move_horizon_below_one() -> None:
+    message = run("analyze", "--case", "prisoners-dilemma", "--concept", "L0")
+    assert message == "limited-move horizon must be at least 1 (got 'L0')"
 
 
 # -- a real process: no traceback either -------------------------------------------------------

@@ -17,7 +17,7 @@ from .reference import naive_model, stable
 
 def _is_equilibrium(model, scores: list[float], dm: int, target: int, concept: str) -> bool:
     model.scores[dm] = scores
-    model._reach_cache.clear()
+    model.clear_caches()
     return all(stable(model, concept, i)[target] for i in range(model.n_dms))
 
 

@@ -485,7 +485,7 @@ def test_command_line_end_to_end() -> None:
     for args, message in [
         (["--case", "elmira", "--concept", "L3"], "this model has 3"),
         (["--case", "chicken", "--concept", f"L{lm.MAX_HORIZON + 1}"], "too large"),
-        (["--case", "chicken", "--concept", "L0"], "unknown solution concept"),
+        (["--case", "chicken", "--concept", "L0"], "horizon must be at least 1"),
     ]:
         bad = runner.invoke(main, ["analyze", *args])
         assert bad.exit_code == 2, bad.output
