@@ -733,5 +733,111 @@ def graph_cmd(
 graph_cmd.name = "graph"
 
 
+# -- reading the counterpart: preferences from an observed history (detente.diagnose) ----------
+@main.command()
+@model_argument
+@max_states_option
+@click.option(
+    "--history",
+    "history_path",
+    type=click.Path(path_type=Path),
+    metavar="HISTORY.yaml",
+    help="The observed history (detente-history/1). Default with --case: the case's bundled"
+    " history, if it has one.",
+)
+@click.option(
+    "--dm", "dms", multiple=True, metavar="NAME", help="Diagnose this DM (repeat for several)."
+)
+@click.option(
+    "--concept",
+    default="Nash",
+    show_default=True,
+    metavar="NAME",
+    help="What a stay means: the state is stable for the DM under this concept.",
+)
+@click.option(
+    "--epsilon",
+    type=click.FloatRange(min=0, max=0.5, min_open=True, max_open=True),
+    default=None,
+    help="Probability that a DM errs on one observation [default: the history's, else 0.05].",
+)
+@click.option(
+    "--max-changes",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Largest preference change tried to make a hypothesis fit the record.",
+)
+@click.option(
+    "--forecast/--no-forecast",
+    default=True,
+    show_default=True,
+    help="Also give each strategy's outcome probabilities before and given the record.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
+@click.option("--limit", type=click.IntRange(min=1), default=12, show_default=True)
+@friendly
+def diagnose_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    history_path: Path | None,
+    dms: tuple[str, ...],
+    concept: str,
+    epsilon: float | None,
+    max_changes: int,
+    forecast: bool,
+    jobs: int,
+    fmt: str,
+    limit: int,
+) -> None:
+    """Read preferences from what decision makers were seen to do: revealed preferences,
+    each hypothesis' fit, likelihood and posterior, the smallest change that fits the
+    record, and what the posterior means for each strategy's outcomes."""
+    from .diagnose import (
+        bundled_history,
+        diagnose,
+        history_model,
+        load_history,
+        print_diagnosis,
+        report_section,
+    )
+
+    if history_path is None:
+        found = bundled_history(case) if case is not None and file is None else None
+        if found is None:
+            raise DetenteError("give the observed history: --history HISTORY.yaml")
+        history_path = found
+    history = load_history(history_path)
+    if file is None and case is None:
+        conflict = history_model(history)
+        if conflict is None:
+            raise DetenteError(
+                "give a model FILE or --case NAME (or name the model in the history: 'model:')"
+            )
+    else:
+        conflict = resolve_model(file, case)
+    result = diagnose(
+        _compile(conflict, max_states),
+        history,
+        dms=list(dms) or None,
+        concept=concept,
+        epsilon=epsilon,
+        max_changes=max_changes,
+        forecast=forecast,
+        jobs=jobs,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+    elif fmt == "markdown":
+        click.echo(report_section(result), nl=False)
+    else:
+        print_diagnosis(result, limit=limit)
+
+
+diagnose_cmd.name = "diagnose"
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
