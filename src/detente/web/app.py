@@ -68,6 +68,10 @@ PROCESS_KINDS = (
     "report",
 )
 INLINE_KINDS = ("states", "explain")
+#: Quick analyses of small models are answered in the server's thread pool, without the
+#: cost of a worker process (they take milliseconds; jobs are still processes).
+QUICK_KINDS = ("analyze", "paths", "compare", "sweep", "hypergame")
+QUICK_STATES = 512
 
 
 @dataclass
@@ -95,6 +99,7 @@ class ApiError(Exception):
 
 
 def _error(status: int, detail: str, **extra: Any) -> JSONResponse:
+    detail = " ".join(str(detail).split())  # always one line
     body = {"detail": detail, **{k: v for k, v in extra.items() if v is not None}}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
@@ -427,6 +432,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             cached = storage.get_result(key)
             if cached is not None:
                 return cached
+        space = service.compile_document(document, limits)
+        if kind in QUICK_KINDS and space.n_states <= QUICK_STATES:
+            result = service.run_task(kind, params, document, limits)
+            if task.cached:
+                storage.put_result(key, kind, result)
+            return result
         job = submit(kind, params, document, key)
         job.ended.wait()
         return job_result(job)

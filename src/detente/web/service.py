@@ -124,7 +124,7 @@ def to_text(document: dict[str, Any], fmt: str) -> str:
 def problem(error: ModelError, *, line: int | None = None) -> dict[str, Any]:
     loc = list(error.loc)
     return {
-        "message": error.message,
+        "message": " ".join(error.message.split()),
         "loc": loc,
         "where": format_location(error.loc),
         "line": line if line is not None else error.line,
@@ -524,10 +524,10 @@ def run_inverse(request: schemas.InverseRequest, space: StateSpace, progress: Pr
 
 def report_available() -> bool:
     try:
-        from .. import report  # noqa: F401
+        from .. import report
     except ImportError:
         return False
-    return True
+    return hasattr(report, "build_report")
 
 
 def run_report(request: schemas.ReportRequest, space: StateSpace, progress: Progress) -> dict:
@@ -536,12 +536,13 @@ def run_report(request: schemas.ReportRequest, space: StateSpace, progress: Prog
         raise DetenteError("HTML reports are not available in this version of detente")
     from .. import report
 
+    progress(None, None, "running the analyses of the report")
+    options: dict[str, Any] = {"jobs": 1}
+    if request.concepts:
+        options["concepts"] = _concepts(request.concepts)
+    built = report.build_report(space, **options)
     progress(None, None, "writing the report")
-    builder = getattr(report, "html_report", None) or getattr(report, "build_report", None)
-    if builder is None:
-        raise DetenteError("HTML reports are not available in this version of detente")
-    html = builder(space) if request.concepts is None else builder(space, request.concepts)
-    return {"html": str(html), "filename": _slug(space.conflict.name or "model") + ".html"}
+    return {"html": built.to_html(), "filename": _slug(space.conflict.name or "model") + ".html"}
 
 
 def _slug(text: str) -> str:

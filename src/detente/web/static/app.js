@@ -256,8 +256,7 @@ class LibraryPage {
         h("td", {}, h("a", { href: `#/model/${m.id}`, "data-test": "model-link" }, m.name), m.description ? h("div", { class: "small muted" }, m.description.slice(0, 140)) : null),
         h("td", { class: "num" }, fmt(m.n_dms)), h("td", { class: "num" }, fmt(m.n_options)), h("td", { class: "num" }, fmt(m.n_states)),
         h("td", {}, when(m.updated), h("div", { class: "small muted" }, `version ${m.version}`)),
-        h("td", {}, h("div", { class: "row" },
-          h("button", { onclick: () => { location.hash = `#/model/${m.id}`; } }, "Open"),
+        h("td", { class: "actions" }, h("div", { class: "row nowrap" },
           h("button", { "data-test": "rename", onclick: () => this.rename(m) }, "Rename"),
           h("button", { "data-test": "duplicate", onclick: () => this.duplicate(m) }, "Duplicate"),
           h("button", { "data-test": "export-yaml", onclick: () => this.exportModel(m, "yaml") }, "YAML ⤓"),
@@ -670,7 +669,8 @@ class ModelPage {
   async validate() {
     const seq = ++this.validateSeq;
     const useText = this.section === "yaml" && this.yamlText !== null && this.yamlPending;
-    const body = useText ? { text: this.yamlText, format: "yaml" } : { model: this.doc };
+    const limit = this.rankingLimit || 15;
+    const body = useText ? { text: this.yamlText, format: "yaml", ranking_limit: limit } : { model: this.doc, ranking_limit: limit };
     let result;
     try {
       result = await api("POST", "/api/validate", body);
@@ -965,7 +965,7 @@ class ModelPage {
     const options = optionNames(doc);
     const owns = new Set(Array.isArray(dm.options) ? dm.options : []);
     const checks = h("div", { class: "checks", "data-loc": locKey(["decision_makers", i, "options"]) }, options.map((name) => {
-      const box = h("input", { type: "checkbox", checked: owns.has(name), "aria-label": `${dm.name} controls ${name}` });
+      const box = h("input", { type: "checkbox", checked: owns.has(name), "aria-label": `Decision maker ${i + 1} controls ${name}` });
       box.addEventListener("change", () => this.edit(() => {
         for (const other of doc.decision_makers) if (Array.isArray(other.options)) other.options = other.options.filter((o) => o !== name);
         if (box.checked) { if (!Array.isArray(dm.options)) dm.options = []; dm.options.push(name); }
@@ -983,6 +983,13 @@ class ModelPage {
       }
       nameInput.dataset.before = after;
       this.changed(false);
+    });
+    nameInput.addEventListener("input", () => {
+      const card = nameInput.closest("[data-test=dm-card]");
+      const title = card?.querySelector("[data-dm-title]");
+      if (title) title.textContent = `Preferences of ${nameInput.value || `decision maker ${i + 1}`}`;
+      const panel = card?.querySelector("[data-live=ranking]");
+      if (panel) panel.dataset.dm = nameInput.value;
     });
     return h("div", { class: "item", "data-test": "dm-card", "data-loc": locKey(["decision_makers", i]) },
       h("div", { class: "item-head" }, h("span", { class: "title" }, `Decision maker ${i + 1}`),
@@ -1020,7 +1027,7 @@ class ModelPage {
     else if (form === "ranking") editor = this.rankingEditor([...path, "ranking"]);
     else editor = this.payoffsEditor([...path, "payoffs"]);
     return h("div", { "data-loc": locKey(path) },
-      h("h3", {}, `Preferences of ${dm.name || `decision maker ${i + 1}`}`), tabs,
+      h("h3", { "data-dm-title": i }, `Preferences of ${dm.name || `decision maker ${i + 1}`}`), tabs,
       h("div", { class: "prefs" }, editor, h("div", { class: "ranking-panel", "data-live": "ranking", "data-dm": dm.name || "" })));
   }
   async fullRanking(dmName) {
@@ -1098,7 +1105,8 @@ class ModelPage {
             h("td", { class: "num muted" }, j ? "" : position),
             h("td", {}, h("span", { class: "label" }, st.label), h("span", { class: "muted small" }, ` (${st.id})`)),
             (g.satisfied?.[j] || []).map((ok) => h("td", { class: ok ? "sat" : "unsat" }, ok ? "✓" : "·"))));
-        }))));
+        }))),
+      ranking.shown < ranking.total ? h("button", { class: "link", onclick: () => { this.rankingLimit = (this.rankingLimit || 15) + 50; this.validate(); } }, "Show more states") : null);
   }
 
   // feasibility ---------------------------------------------------------------------------------------
