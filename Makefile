@@ -17,8 +17,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# The main job: the report on the default case (North Korea), written to out/report.html
+# (out/ is git-ignored and overwritten each time), with a short summary printed.
 run: $(VENV)/.installed
-	$(BIN)/detente analyze --case north-korea
+	$(BIN)/detente report --out out/report.html
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
