@@ -839,5 +839,118 @@ def diagnose_cmd(
 diagnose_cmd.name = "diagnose"
 
 
+# -- the case report (detente.report) ------------------------------------------------------------
+@main.command()
+@model_argument
+@max_states_option
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("out/report.html"),
+    show_default=True,
+    metavar="FILE.html",
+    help="Where to write the HTML report (its folder is created).",
+)
+@click.option(
+    "--concept",
+    "concepts",
+    multiple=True,
+    metavar="NAME",
+    help="Solution concept(s); repeat for several. Default: Nash and SEQ.",
+)
+@click.option("--counterpart", metavar="DM", help="The difficult partner (default: see docs).")
+@click.option(
+    "--agreement",
+    metavar="OUTCOME|STATE",
+    help="The agreement: an outcome name or a state (default: the outcome 'deal').",
+)
+@click.option("--table", metavar="OUTCOME", help="The outcome 'at the table' (default: 'talks').")
+@click.option("--dial", metavar="OPTION", help="The dial to sweep (default: first levelled one).")
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Monte Carlo samples of the uncertainty section (exact enumeration when small).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed.")
+@click.option(
+    "--max-changes",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Largest preference change the inverse analysis tries.",
+)
+@click.option(
+    "--history",
+    "history_path",
+    type=click.Path(path_type=Path),
+    metavar="HISTORY.yaml",
+    help="Observed history to diagnose (default for a bundled case: its bundled history).",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.json",
+    help="Also write the findings as JSON.",
+)
+@friendly
+def report_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    out_path: Path,
+    concepts: tuple[str, ...],
+    counterpart: str | None,
+    agreement: str | None,
+    table: str | None,
+    dial: str | None,
+    samples: int,
+    seed: int,
+    max_changes: int,
+    history_path: Path | None,
+    jobs: int,
+    json_path: Path | None,
+) -> None:
+    """Answer the case's questions from the analyses and write a self-contained HTML report
+    (default: the bundled North Korea case, out/report.html); print a short summary."""
+    from .report import DEFAULT_REPORT_CONCEPTS, build_report
+
+    conflict = resolve_model(file, case, default_case=True)
+    case_name = case if case is not None else (DEFAULT_CASE if file is None else None)
+    if history_path is None and case_name is not None:
+        from .diagnose import bundled_history
+
+        history_path = bundled_history(case_name)
+    result = build_report(
+        _compile(conflict, max_states),
+        concepts=concepts or DEFAULT_REPORT_CONCEPTS,
+        counterpart=counterpart,
+        agreement=agreement,
+        table=table,
+        dial=dial,
+        samples=samples,
+        seed=seed,
+        jobs=jobs,
+        max_changes=max_changes,
+        history=history_path,
+    )
+    try:
+        written = result.write(out_path)
+        if json_path is not None:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(result.to_json(), indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise DetenteError(f"cannot write the report: {exc.strerror or exc}") from None
+    click.echo(result.summary())
+    click.echo(f"Report written to {written}")
+
+
+report_cmd.name = "report"
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
