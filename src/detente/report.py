@@ -2651,6 +2651,20 @@ def _html_agreement(report: Report, add: Any) -> None:
             f" quo by {_e(_MODE_WORDS[mode])}: the agreement state and the nearest reachable"
             " equilibria, with shortest paths drawn thick.</figcaption></figure>"
         )
+        add(
+            '<table class="legend"><tr><th>state</th><th>label</th><th>what is taken</th>'
+            "<th>steps from the status quo</th><th>equilibrium under</th></tr>"
+        )
+        for node in graph.nodes.tolist():
+            steps = graph.steps(node)
+            concepts = graph.equilibrium_of(node)
+            add(
+                f'<tr><td class="num">{node + 1}</td><td class="label">{_e(space.label(node))}'
+                f"</td><td>{_e(_describe(space, node))}</td>"
+                f'<td class="num">{steps if steps >= 0 else "not reachable"}</td>'
+                f"<td>{_e(', '.join(concepts) or '—')}</td></tr>"
+            )
+        add("</table>")
 
 
 def _html_fear(report: Report, add: Any) -> None:
@@ -2741,9 +2755,10 @@ def _html_robustness(report: Report, add: Any) -> None:
     if r.hypotheses:
         add(f"<h3>Each hypothesis about {_e(report.counterpart)}</h3>")
         head = "".join(f"<th>agreement an equilibrium ({_e(c)})</th>" for c in report.concepts)
+        goal = "the table" if report.roles.table is not None else "the agreement"
         add(
             f"<table><tr><th>hypothesis</th><th>weight</th>{head}<th>path holds</th>"
-            "<th>best strategy for the table</th></tr>"
+            f"<th>best strategy for {goal} ({_e(report.concepts[0])})</th></tr>"
         )
         for h in r.hypotheses:
             cells = "".join(_yes_no(h.equilibrium.get(c)) for c in report.concepts)
@@ -2753,7 +2768,11 @@ def _html_robustness(report: Report, add: Any) -> None:
             if table:
                 scored = [(n, per.get(concept, 0.0)) for n, per in table.items()]
                 top = max(p for _, p in scored)
-                best = ", ".join(n for n, p in scored if p == top) + f" ({_p(top)}, {concept})"
+                best = (
+                    ", ".join(n for n, p in scored if p == top) + f" (P {_p(top)})"
+                    if top > 0
+                    else "none (P 0)"
+                )
             path = _yes_no(h.path_holds)
             if h.breaks:
                 path = f'<td class="no">no: {_e(h.breaks[0])}</td>'
