@@ -30,6 +30,7 @@ from detente.diagnose import (
     closure,
     diagnose,
     direct_constraints,
+    history_to_yaml,
     load_history,
     parse_history,
     report_section,
@@ -255,9 +256,20 @@ def test_bad_history_files(tmp_path):
     assert result.exit_code == 2 and "--history" in result.output
 
 
-def test_history_dates_stay_text():
+def test_docs_example_history_works():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "diagnose.md").read_text("utf-8")
+    example = doc.split("## The history file")[1].split("```yaml\n")[1].split("```")[0]
+    history = parse_history(example, "example.yaml")
+    result = diagnose(detente.load_case("elmira"), history)
+    assert [result.space.dm_names[d.dm] for d in result.dms] == ["MoE"]
+    assert [o.kind for o in result.observations] == ["move", "move", "stay", "stay"]
+
+
+def test_history_dates_stay_text_and_round_trip():
     history = parse_history(NK_HEAD + "  - stayed: NorthKorea\n    period: 1994\n")
     assert history.steps[0].period == "1994" and history.format == HISTORY_FORMAT
+    bundled = load_history(NK_HISTORY)
+    assert parse_history(history_to_yaml(bundled)).model_dump() == bundled.model_dump()
 
 
 # -- revealed constraints against brute force ------------------------------------------------------

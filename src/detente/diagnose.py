@@ -60,13 +60,12 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import json
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import yaml
@@ -125,9 +124,6 @@ def _as_text(value: Any) -> Any:
     if isinstance(value, int | float | datetime.date):
         return str(value)
     return value
-
-
-Text = Annotated[str, Field(description="Free text")]
 
 
 class Step(_Strict):
@@ -1275,8 +1271,10 @@ def _same_choices(space: StateSpace, dm: int, ranks: list[np.ndarray]) -> np.nda
     safe = np.where(valid, moves, 0)
     signs = []
     for rank in ranks:
-        diff = np.sign(rank[safe].astype(np.int64) - rank[None, :].astype(np.int64))
-        signs.append(np.where(valid, diff, 0))
+        rank = rank.astype(np.int32)
+        diff = np.sign(rank[safe] - rank[None, :]).astype(np.int8)
+        diff[~valid] = 0
+        signs.append(diff)
     for a in range(h):
         for b in range(a + 1, h):
             same[a, b] = same[b, a] = bool(np.array_equal(signs[a], signs[b]))
@@ -1733,10 +1731,6 @@ def report_section(result: Diagnosis, *, limit: int = 8) -> str:
             + "."
         )
     return "\n".join(lines) + "\n"
-
-
-def to_json_text(result: Diagnosis) -> str:
-    return json.dumps(result.to_json(), indent=1)
 
 
 def history_to_yaml(history: History) -> str:
