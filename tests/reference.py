@@ -22,8 +22,13 @@ Conventions shared with detente (they are part of its documented model, not of t
   condition that describes it) whose code is the lowest code of its members;
 * a merged state's moves are the union of its members' moves, mapped to states, minus moves
   back to itself;
-* statements (prioritization) and the option values SIM combines are read from a merged
-  state's *representative*, its lowest-code member.
+* prioritization statements are evaluated on a merged state's *representative*, its
+  lowest-code member;
+* SIM combines simultaneous moves at the level of the combinations they really change (for a
+  merged state, a move is made from one of its members), see :func:`sim`.
+
+Results are memoised on the model (reachability, improvements, member moves): call
+:meth:`NaiveModel.clear_caches` after changing a model's moves or scores by hand.
 
 Statements are parsed with :func:`detente.statements.parse_statement` (the parser is not under
 test here); the parsed tree is evaluated by the small recursive walker below.
