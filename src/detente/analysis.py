@@ -61,6 +61,25 @@ def _padded(space: StateSpace, moves: Sequence[np.ndarray] | None) -> Sequence[n
     return space.moves if moves is None else moves
 
 
+def _sim(
+    space: StateSpace, moves: Sequence[np.ndarray] | None, ranks: np.ndarray, dm: int
+) -> np.ndarray:
+    """SIM combines option values, so with merged states it works on their members: a
+    move is made from one member, and a merged state is stable when every member is."""
+    if not space.merged or moves is not None:
+        return sim_stable(_padded(space, moves), ranks, dm, space.codes, space.states_of_codes)
+    member_stable = sim_stable(
+        space.member_moves,
+        ranks[:, space.member_state],
+        dm,
+        space.member_codes,
+        space.members_of_codes,
+    )
+    stable = np.ones(space.n_states, dtype=bool)
+    np.logical_and.at(stable, space.member_state, member_stable)
+    return stable
+
+
 def stable_for(
     space: StateSpace,
     concept: str,
@@ -87,11 +106,9 @@ def stable_for(
     if concept == "SEQ":
         return seq_stable(move_sets, ranks, dm, improving)
     if concept == "SIM":
-        return sim_stable(_padded(space, moves), ranks, dm, space.codes, space.states_of_codes)
+        return _sim(space, moves, ranks, dm)
     if concept == "SEQSIM":
-        return seq_stable(move_sets, ranks, dm, improving) & sim_stable(
-            _padded(space, moves), ranks, dm, space.codes, space.states_of_codes
-        )
+        return seq_stable(move_sets, ranks, dm, improving) & _sim(space, moves, ranks, dm)
     from .engine.limited_move import limited_move_stable, nonmyopic_stable
 
     if concept == "NM":

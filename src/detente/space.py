@@ -422,7 +422,26 @@ class StateSpace:
         """Each DM's unilateral improvements (under :attr:`ranks`) as move sets."""
         return [m.improving(self.ranks[i]) for i, m in enumerate(self.move_sets)]
 
-    def _moves_of(self, dm: int) -> np.ndarray:
+    @cached_property
+    def member_moves(self) -> list[np.ndarray]:
+        """Moves between feasible option combinations (members of states), not states.
+
+        ``member_moves[i]`` is (width_i, m) int32 over the m = ``member_codes.size`` feasible
+        combinations, padded with the sentinel m.  Without merging this is :attr:`moves`.
+        With merging, moves really start from one member of a merged state; SIM needs that
+        (see :func:`detente.analysis.stable_for`).
+        """
+        if not self.merged:
+            return self.moves
+        return [self._moves_of(i, members=True) for i in range(self.n_dms)]
+
+    def members_of_codes(self, codes: np.ndarray) -> np.ndarray:
+        """Index in :attr:`member_codes` of each code, -1 where it is infeasible."""
+        codes = np.asarray(codes, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.member_codes, codes), self.member_codes.size - 1)
+        return np.where(self.member_codes[pos] == codes, pos, -1)
+
+    def _moves_of(self, dm: int, members: bool = False) -> np.ndarray:
         opts = self.dm_options[dm]
         radices = self.radices[opts]
         n_alt = math.prod(int(r) for r in radices)
@@ -438,9 +457,11 @@ class StateSpace:
         alt_digits = _digits(np.arange(n_alt, dtype=np.int64), radices, local_place)
         alt_offset = alt_digits.astype(np.int64) @ self.place[opts]
         options = [self.conflict.options[k] for k in opts]
-        sentinel = self.n_states
+        sentinel = self.member_codes.size if members else self.n_states
+        lookup = self.members_of_codes if members else self.states_of_codes
+        pooled = self.merged and not members
         # Rows of the computation are feasible combinations; with merging several belong to
-        # one state, and their moves are pooled.
+        # one state, and their moves are pooled (unless member-level moves are wanted).
         rows_codes = self.member_codes
         rows_state = self.member_state
         rows_values = self.member_values
@@ -462,16 +483,16 @@ class StateSpace:
                 if option.step is not None:
                     allowed &= np.abs(diff) <= option.step
             base = rows_codes[start:stop] - cur.T.astype(np.int64) @ self.place[opts]
-            targets = self.states_of_codes(alt_offset[:, None] + base[None, :])
+            targets = lookup(alt_offset[:, None] + base[None, :])
             valid = allowed & changed & (targets >= 0)
-            if self.merged:
+            if pooled:
                 src = rows_state[start:stop]
                 valid &= targets != src[None, :]
                 alt, col = np.nonzero(valid)
                 edges.append(src[col] * (sentinel + 1) + targets[alt, col])
             else:
                 pieces.append(np.where(valid, targets, sentinel).astype(np.int32))
-        if not self.merged:
+        if not pooled:
             return compact(np.concatenate(pieces, axis=1))
         pairs = np.unique(np.concatenate(edges)) if edges else np.zeros(0, dtype=np.int64)
         src, dst = pairs // (sentinel + 1), pairs % (sentinel + 1)
