@@ -333,3 +333,27 @@ def test_report_download(page, live_server, tmp_path) -> None:
     path = tmp_path / "report.html"
     download.save_as(path)
     assert "<html" in path.read_text(encoding="utf-8").lower()
+
+
+def test_a_long_analysis_shows_progress_and_can_be_cancelled(page, live_server) -> None:
+    from .test_api import slow_model
+
+    created = httpx.post(f"{live_server.url}/api/models", json={"model": slow_model()})
+    model_id = created.json()["id"]
+    page.goto(f"{live_server.url}/#/model/{model_id}/stability")
+    expect(page.locator("[data-test=validity]")).to_have_text("✓ valid")
+    for concept in ("Nash", "GMR", "SMR", "SEQ", "SEQSIM"):
+        page.locator(f"[data-test=concept-{concept}]").uncheck()
+    page.click("[data-test=run-stability]")
+    running = page.locator("[data-test=job-running]")
+    expect(running).to_contain_text("SIM stability")
+    # The page stays responsive while the job runs.
+    go(page, "overview")
+    page.get_by_label("Description").fill("typed while the analysis runs")
+    expect(page.locator("[data-test=save-state]")).to_have_text("unsaved changes")
+    go(page, "stability")
+    expect(running).to_be_visible()
+    page.click("[data-test=cancel-job]")
+    expect(page.locator("[data-test=job-error]")).to_have_text("Cancelled.")
+    jobs = httpx.get(f"{live_server.url}/api/jobs").json()
+    assert jobs[0]["status"] == "cancelled" and jobs[0]["kind"] == "analyze"

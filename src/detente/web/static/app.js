@@ -694,6 +694,10 @@ class ModelPage {
     this.renderProblems();
     this.markErrors();
     this.paintLive();
+    for (const button of this.body.querySelectorAll("[data-run]")) {
+      button.disabled = !this.ready;
+      button.title = this.ready ? "" : "Fix the model's problems first";
+    }
   }
   renderProblems() {
     const box = clear(this.problemsBox);
@@ -1509,7 +1513,7 @@ class ModelPage {
       h("button", { class: "danger", "data-test": "cancel-job", onclick: () => this.cancelJob(slot) }, "Cancel")));
   }
   runButton(text, onclick, test) {
-    return h("button", { class: "primary", "data-test": test, disabled: !this.ready, title: this.ready ? "" : "Fix the model's problems first", onclick }, text);
+    return h("button", { class: "primary", "data-test": test, "data-run": "", disabled: !this.ready, title: this.ready ? "" : "Fix the model's problems first", onclick }, text);
   }
   staleNote(slot, rerun) {
     const result = this.results[slot];
