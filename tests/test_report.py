@@ -15,6 +15,7 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -37,10 +38,10 @@ from detente.report import (
     choose_roles,
     decisive_statement,
 )
-from detente.strategies import compare, outcome_table, sweep
+from detente.strategies import analyse_strategy, compare, outcome_table, sweep
 from detente.uncertainty import uncertainty_analysis
 
-from .conflicts import conflicts
+from .conflicts import conflicts, statements
 from .reference import evaluate, parse
 
 FAST = ("strategies", "dial", "agreement", "misperceptions")
@@ -117,7 +118,10 @@ def test_roles_follow_the_model(nk: Conflict) -> None:
 def check_strategies(report: Report) -> None:
     """Every strategy finding equals detente.strategies.compare on the same model."""
     space = report.space
-    direct = compare(space, report.concepts, baseline=True)
+    if space.conflict.strategies:
+        direct = compare(space, report.concepts, baseline=True)
+    else:
+        direct = SimpleNamespace(strategies=[analyse_strategy(space, report.concepts)])
     order = [o.name for o in space.conflict.outcomes]
     good = set(order[: order.index(report.roles.table) + 1]) if report.roles.table else set()
     assert [s.name for s in report.strategies] == [r.name for r in direct.strategies]
@@ -132,7 +136,11 @@ def check_strategies(report: Report) -> None:
             assert verdict.reachable == rep.reachable_count
             if report.roles.table is not None:
                 assert verdict.at_table == bool(good & set(rep.outcomes_reachable))
-            assert verdict.agreement == (report.roles.agreement_outcome in rep.outcomes_reachable)
+            agreement = report.roles.agreement_outcome
+            if agreement is None:
+                assert verdict.agreement is None
+            else:
+                assert verdict.agreement == (agreement in rep.outcomes_reachable)
             if verdict.path_target is not None:
                 hits = {e.state: e for e in rep.reachable}
                 assert verdict.path_target in hits
@@ -441,6 +449,50 @@ def test_a_model_without_status_quo() -> None:
     assert "no status quo" in report.summary().lower()
     assert report.agreement and all(a.paths == {} for a in report.agreement)
     assert_self_contained(report.to_html())
+
+
+@st.composite
+def conflicts_with_extras(draw: st.DrawFn) -> Conflict:
+    """A random conflict with a status quo (sometimes none), random outcomes and strategies."""
+    conflict = draw(conflicts(max_dms=3, max_options=5))
+    space = detente.compile_conflict(conflict)
+    options = [{"name": o.name, "levels": o.levels} for o in conflict.options]
+    outcomes = [
+        Outcome(name=name, when=draw(statements(options)))
+        for name in draw(st.sampled_from([[], ["deal"], ["deal", "talks"], ["talks", "x"]]))
+    ]
+    strategies = []
+    for k in range(draw(st.integers(0, 2))):
+        option = draw(st.sampled_from(conflict.options))
+        value = draw(st.integers(0, option.top))
+        strategies.append(Strategy(name=f"s{k}", commit={option.name: value}))
+    status_quo = draw(st.one_of(st.none(), st.integers(1, space.n_states)))
+    return conflict.model_copy(
+        update={"outcomes": outcomes, "strategies": strategies, "status_quo": status_quo}
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(conflicts_with_extras())
+def test_report_on_random_conflicts(conflict: Conflict) -> None:
+    """Any valid model gives a report whose strategy findings are compare's, and a page that
+    parses; sections that lack something say so."""
+    report = build_report(
+        conflict,
+        concepts=["Nash", "SEQ"],
+        sections=["strategies", "dial", "agreement", "joint", "inverse", "misperceptions"],
+    )
+    if conflict.status_quo is not None:
+        check_strategies(report)
+    assert_self_contained(report.to_html())
+    json.dumps(report.to_json())
+    assert 3 <= len(report.summary().splitlines()) <= 20 + len(conflict.strategies)
+    for finding in report.agreement:
+        assert finding.state is not None
+        for moves, path in finding.paths.items():
+            if path.reachable:
+                evo = report._evolutions[moves]
+                check_path(report.space, path, evo, finding.state)
 
 
 # -- the decisive statement ------------------------------------------------------------------------
