@@ -437,6 +437,14 @@ def test_a_model_without_strategies_or_outcomes_degrades() -> None:
     assert report.agreement == [] and "defines no outcomes" in (report.agreement_note or "")
     summary = report.summary()
     assert "defines no outcomes" in summary and "no uncertainty" in summary
+    # Without outcomes, the states reached are named instead of 'other'.
+    direct = analyse_strategy(report.space, report.concepts)
+    for concept, rep in direct.concepts.items():
+        verdict = report.strategies[0].verdicts[concept]
+        expected = sorted((e.state, e.steps) for e in rep.reachable)
+        assert sorted(verdict.states) == expected
+        for state, _ in expected[:3]:
+            assert f"state {state + 1} (" in summary
     assert 5 <= len(summary.splitlines()) <= 20
     assert_self_contained(report.to_html())
     json.dumps(report.to_json())

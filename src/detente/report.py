@@ -88,6 +88,7 @@ from .errors import DetenteError, ModelError, SizeLimitError
 from .model import Conflict
 from .space import StateSpace, compile_conflict, dense_rank, preference_scores
 from .statements import parse_statement
+from .strategies import OTHER
 
 __all__ = [
     "DEFAULT_MAX_CHANGES",
@@ -500,6 +501,10 @@ class ConceptVerdict:
     p_outcomes: dict[str, float] | None = None
     p_table: float | None = None
     p_agreement: float | None = None
+    #: The reachable equilibria, nearest first: (state, fewest steps).
+    states: list[tuple[int, int]] = field(default_factory=list)
+    #: 'state 5 (Delay, Insist)' for each of ``states`` (for models without outcomes).
+    state_words: list[str] = field(default_factory=list)
 
     @property
     def outcomes(self) -> list[str]:
@@ -520,6 +525,7 @@ class ConceptVerdict:
             "p_outcomes": self.p_outcomes,
             "p_table": self.p_table,
             "p_agreement": self.p_agreement,
+            "reached_states": [{**_state_json(space, st), "steps": n} for st, n in self.states],
         }
 
 
@@ -1059,6 +1065,12 @@ def _strategy_section(report: Report, stability: StabilityResult) -> None:
                 path=path,
                 path_target=target,
             )
+            reachable = sorted(
+                (e.state, int(e.steps)) for e in rep.reachable if e.steps is not None
+            )
+            reachable.sort(key=lambda item: (item[1], item[0]))
+            verdicts[concept].states = reachable
+            verdicts[concept].state_words = [_phrase(space, st) for st, _ in reachable[:3]]
         report.strategies.append(
             StrategyFinding(
                 name=r.name,
@@ -1647,6 +1659,14 @@ def _reached_text(verdict: ConceptVerdict) -> str:
         if verdict.equilibria == 0:
             return "no equilibrium at all"
         return "no equilibrium it can reach"
+    if [o for o, _ in verdict.reached] == [OTHER] and verdict.state_words:
+        # No outcome of the model applies (or the model has none): name the states.
+        shown = [
+            f"{words} ({_steps_word(n)})"
+            for words, (_, n) in zip(verdict.state_words, verdict.states, strict=False)
+        ]
+        more = len(verdict.states) - len(shown)
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
     return ", ".join(f"{o} ({_steps_word(s)})" for o, s in verdict.reached)
 
 
@@ -2146,7 +2166,11 @@ def _summary(report: Report) -> str:
         lines.append("No status quo: nothing can be traced from today.")
     else:
         base = next((s for s in report.strategies if s.baseline), None)
-        outcomes = f": {', '.join(base.start_outcomes)}" if base and base.start_outcomes else ""
+        outcomes = (
+            f": {', '.join(base.start_outcomes)}"
+            if base and base.start_outcomes and space.conflict.outcomes
+            else ""
+        )
         lines.append(f"Status quo: {_phrase(space, report.status_quo)}{outcomes}.")
     if report.strategies:
         head = (
