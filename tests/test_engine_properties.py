@@ -88,13 +88,14 @@ def test_engine_matches_definitions_with_merged_states(data: dict[str, Any]) -> 
     compare_stability(data, ("Nash", "GMR", "SMR", "SEQ"))
 
 
-# Two small conflicts where the engine's SIM with merged states is wrong (found by the test
-# below).  In the first, states NN and YY are merged into state 1 ('--', representative NN).
+# Regression examples: two small conflicts where the engine's SIM with merged states was
+# wrong (found by the test below; fixed in ee7f1da).  In the first, states NN and YY are
+# merged into state 1 ('--', representative NN).
 # A's only UI from state 1 is NN -> YN (state 2); B's only UI from state 1 is YY -> YN, made
 # from the other member, so it cannot meet A's move: A is SIM-unstable at state 1.  Adding
 # code differences of representatives instead (code(2) - code(1) for A, the same for B,
 # although B's move changes B's option, not A's) gives 0 + 1 + 1 = 2: a carry into B's digit,
-# the unrelated state NY, which the engine takes for a sanction.
+# the unrelated state NY, which the engine took for a sanction.
 MERGED_SIM_CARRY: dict[str, Any] = {
     "options": [{"name": "o0"}, {"name": "o1"}],
     "decision_makers": [
@@ -107,8 +108,8 @@ MERGED_SIM_CARRY: dict[str, Any] = {
 # 4 = YNY, 5 = YYY.  A (o1, o2) prefers 2 > 3 > 1 > 4 > 5, B (o0) prefers 1 > 2 > 3 > 4 > 5.
 # At state 3 (YYN) A's UI is YYN -> YNN (state 2); B's UI YYN -> NYN (state 1) at the same
 # time gives NNN, in state 1, which A likes less than state 3: A is SIM-stable at 3.  The
-# engine adds code(2) - code(3) = -2 and code(1) - code(3) = -3 (the representative NNN of
-# state 1 also differs in A's option o1) to code 3 and gets -2, no state: no sanction.
+# engine added code(2) - code(3) = -2 and code(1) - code(3) = -3 (the representative NNN of
+# state 1 also differs in A's option o1) to code 3 and got -2, no state: no sanction.
 MERGED_SIM_REPRESENTATIVE: dict[str, Any] = {
     "options": [{"name": "o0"}, {"name": "o1"}, {"name": "o2"}],
     "decision_makers": [
