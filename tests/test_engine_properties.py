@@ -275,11 +275,7 @@ def test_results_do_not_depend_on_option_or_dm_order(draw: st.DataObject) -> Non
     values = space.values[:, option_order].astype(np.int64)
     image = other.states_of_codes(values @ other.place)
     assert sorted(image.tolist()) == list(range(space.n_states))
-    concepts = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
-    if space.merged:
-        # SIM with merged states is checked (and reported) by
-        # test_sim_matches_definition_with_merged_states.
-        concepts = ("Nash", "GMR", "SMR", "SEQ")
+    concepts = reference.CONCEPTS
     first, second = analyze(space, concepts), analyze(other, concepts)
     for concept in concepts:
         for position, i in enumerate(dm_order):
