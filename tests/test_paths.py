@@ -27,6 +27,7 @@ from detente.paths import (
     coalition_reachable,
     coalitional_improvements,
     evolution,
+    free_coalition,
     labels_of,
     status_quo_analysis,
 )
@@ -236,6 +237,41 @@ def test_coalition_reach_and_improvements_match_definitions(conflict, data):
     assert list(zip(got_s.tolist(), got_t.tolist(), strict=True)) == expected
 
 
+def freed(conflict: detente.Conflict) -> detente.Conflict:
+    """The same conflict with every option reversible, no step limit and no merging."""
+    options = [o.model_copy(update={"direction": "both", "step": None}) for o in conflict.options]
+    return conflict.model_copy(update={"options": options, "merge": []})
+
+
+@SETTINGS
+@given(conflict=conflicts(max_dms=4, max_options=6, merge=False), data=st.data())
+def test_free_coalitions_use_components_and_match_definitions(conflict, data):
+    conflict = freed(conflict)
+    space = detente.compile_conflict(conflict)
+    model = naive_model(conflict)
+    assert free_coalition(space, list(range(space.n_dms)))
+    size = data.draw(st.integers(2, space.n_dms), label="size")
+    coalition = sorted(
+        data.draw(
+            st.lists(st.integers(0, space.n_dms - 1), min_size=size, max_size=size, unique=True)
+        )
+    )
+    everything = range(space.n_states)
+    got_s, got_t = coalitional_improvements(space, coalition, everything)
+    expected = sorted(
+        (s, t)
+        for s in everything
+        for t in coalition_reach(model, coalition, s, improving=False)
+        if all(model.scores[i][t] > model.scores[i][s] for i in coalition)
+    )
+    assert list(zip(got_s.tolist(), got_t.tolist(), strict=True)) == expected
+    start = data.draw(st.integers(0, space.n_states - 1), label="start")
+    evo = evolution(space, start, "coalitions")
+    assert evo.distance.tolist() == naive_distances(model, start, "coalitions")
+    for target in np.flatnonzero(evo.distance > 0):
+        check_path(model, space, evo, int(target), "coalitions", False)
+
+
 @SETTINGS
 @given(conflict=conflicts(max_dms=3, max_options=5), moves=st.sampled_from(MOVE_MODES))
 def test_status_quo_result_reports_every_equilibrium(conflict, moves):
@@ -356,6 +392,7 @@ def test_result_outputs(elmira):
     assert steps.loc[1, "mover"] == "LG" and steps.loc[1, "changes"] == "Insist N→Y"
     assert "<table" in result._repr_html_()
     assert evolution(elmira).to_frame().index.tolist() == [1, 5]
+    assert "2 of 9 states reachable" in evolution(elmira)._repr_html_()
 
 
 def test_bad_input_is_a_detente_error(elmira):

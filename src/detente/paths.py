@@ -88,6 +88,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -108,9 +109,12 @@ __all__ = [
     "StatusQuoResult",
     "Step",
     "TargetReport",
+    "coalition_components",
     "coalition_reachable",
     "coalitional_improvements",
     "evolution",
+    "free_coalition",
+    "labels_of",
     "resolve_state",
     "status_quo_analysis",
 ]
@@ -283,7 +287,9 @@ def coalitional_improvements(
     way need not be improvements; only the end state counts.  For a single DM this is the set
     of its unilateral improvements R+_i(s).
 
-    Returns two int64 arrays (starts, targets) sorted by start then target.
+    For a :func:`free_coalition` the reachable sets are connected components, computed once
+    (:func:`coalition_components`); otherwise :func:`coalition_reachable` searches from every
+    start.  Returns two int64 arrays (starts, targets) sorted by start then target.
 
     >>> import detente
     >>> space = detente.compile_conflict(detente.load_case("elmira"))
@@ -292,11 +298,137 @@ def coalitional_improvements(
     [8]
     """
     members = _coalition(space, coalition)
+    if len(members) > 1 and free_coalition(space, members):
+        starts = np.unique(np.fromiter(start_states, dtype=np.int64))
+        return _component_improvements(space, members, starts, None, budget)
     starts, targets = coalition_reachable(space, members, start_states, budget=budget)
     better = np.ones(starts.size, dtype=bool)
     for dm in members:
         better &= space.ranks[dm][targets] > space.ranks[dm][starts]
     return starts[better], targets[better]
+
+
+def free_coalition(space: StateSpace, members: Sequence[int]) -> bool:
+    """True when every option of every member may move both ways in any step, and no states
+    are merged.
+
+    Then a member moves from x to *any* other feasible state that differs from x only in its
+    own options, and its moves are symmetric.  For a coalition of two or more such members,
+    R_H(s) minus s is exactly the rest of s's connected component in the graph of the members'
+    moves: any walk in that graph becomes a legal sequence (no member twice in a row) by
+    merging two consecutive moves of one member into one move (or dropping both if they
+    return to where they started), which leaves a shorter walk with the same ends.
+    """
+    if space.merged:
+        return False
+    options = space.conflict.options
+    return all(
+        options[k].direction == "both" and options[k].step is None
+        for dm in members
+        for k in space.dm_options[dm]
+    )
+
+
+#: Components per compiled space and coalition (weak keys: a space's entry goes with it).
+_COMPONENTS: weakref.WeakKeyDictionary[StateSpace, dict[tuple[int, ...], np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def coalition_components(space: StateSpace, members: Sequence[int]) -> np.ndarray:
+    """Connected components of the graph of the members' unilateral moves, as the least
+    state index of each state's component (vectorised minimum-label propagation with
+    pointer jumping).  Cached per space and coalition."""
+    cache = _COMPONENTS.setdefault(space, {})
+    if tuple(members) in cache:
+        return cache[tuple(members)]
+    n = space.n_states
+    labels = np.arange(n, dtype=np.int64)
+    while True:
+        extended = np.append(labels, n)
+        new = labels.copy()
+        for dm in members:
+            table = space.moves[dm]
+            if table.shape[0]:
+                np.minimum(new, extended[table].min(axis=0), out=new)
+        new = new[new]  # pointer jumping
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    cache[tuple(members)] = labels
+    return labels
+
+
+def _component_improvements(
+    space: StateSpace,
+    members: Sequence[int],
+    starts: np.ndarray,
+    skip: np.ndarray | None,
+    budget: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coalitional improvements of a :func:`free_coalition`: (start, target) pairs with the
+    target in the start's component and better for every member.  Compares every start with
+    its component, in chunks.
+
+    With ``skip`` (a boolean mask over states, as the evolution's visited row), targets
+    where it is True are left out and every target is returned once only, with the first
+    start that improves to it."""
+    labels = coalition_components(space, members)
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    first = np.searchsorted(sorted_labels, labels[starts], side="left")
+    last = np.searchsorted(sorted_labels, labels[starts], side="right")
+    sizes = last - first
+    work = int(sizes.sum())
+    if work > budget * 16:
+        names = ", ".join(space.dm_names[d] for d in members)
+        raise SizeLimitError(
+            f"coalition {{{names}}}: checking the joint moves from {starts.size:,} state(s)"
+            f" means {work:,} comparisons, more than {budget * 16:,}; name fewer or smaller"
+            " coalitions, set a depth limit, or raise the budget"
+        )
+    ranks = space.ranks[list(members)]
+    out_s: list[np.ndarray] = []
+    out_t: list[np.ndarray] = []
+    held = 0
+    chunk_limit = 1 << 22
+    begin = 0
+    while begin < starts.size:
+        # As many starts as fit in one chunk of comparisons (at least one).
+        total = np.cumsum(sizes[begin:])
+        end = begin + max(1, int(np.searchsorted(total, chunk_limit, side="right")))
+        count = int(sizes[begin:end].sum())
+        owner = np.repeat(np.arange(begin, end), sizes[begin:end])
+        offset = np.arange(count) - np.repeat(
+            np.cumsum(sizes[begin:end]) - sizes[begin:end], sizes[begin:end]
+        )
+        target = order[first[owner] + offset]
+        source = starts[owner]
+        keep = (ranks[:, target] > ranks[:, source]).all(axis=0)
+        if skip is not None:
+            keep &= ~skip[target]
+            found = np.flatnonzero(keep)
+            _, once = np.unique(target[found], return_index=True)
+            keep[:] = False
+            keep[found[once]] = True
+            skip[target[keep]] = True
+        out_s.append(source[keep])
+        out_t.append(target[keep])
+        held += int(keep.sum())
+        if held > budget:
+            names = ", ".join(space.dm_names[d] for d in members)
+            raise SizeLimitError(
+                f"coalition {{{names}}} has more than {budget:,} coalitional improvements from"
+                f" {starts.size:,} state(s); name fewer or smaller coalitions, set a depth"
+                " limit, or raise the budget"
+            )
+        begin = end
+    if not out_s:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    s, t = np.concatenate(out_s), np.concatenate(out_t)
+    order2 = np.lexsort((t, s))
+    return s[order2], t[order2]
 
 
 # -- the evolution (breadth-first search) ------------------------------------------------------
@@ -575,6 +707,19 @@ class Evolution:
         """A shortest path to one target (0-based), or None if it is not reachable."""
         return self.paths([target])[0]
 
+    def _repr_html_(self) -> str:
+        counts = self.level_counts()
+        cells = "".join(f"<td>{c:,}</td>" for c in counts)
+        heads = "".join(f"<th>{d}</th>" for d in range(len(counts)))
+        cut = "" if self.complete else " (cut by the depth limit)"
+        label = html.escape(self.space.label(self.start))
+        return (
+            f"<p>Evolution from state {self.start + 1} ({label})"
+            f" by {html.escape(self.moves)}: {int((self.distance >= 0).sum()):,} of"
+            f" {self.space.n_states:,} states reachable{cut}.</p>"
+            f"<table><tr><th>steps</th>{heads}</tr><tr><th>new states</th>{cells}</tr></table>"
+        )
+
     def to_frame(self):  # -> pandas.DataFrame
         """One row per reachable state: number, label and least number of steps."""
         import pandas as pd
@@ -748,11 +893,15 @@ def _step_targets(
             new &= ranks_ext[dm][targets] > space.ranks[dm][src][None, :]
         rows, cols = np.nonzero(new)
         return cols.astype(np.int64), targets[rows, cols].astype(np.int64)
-    starts, targets = coalitional_improvements(space, mover, src, budget=budget)
+    if free_coalition(space, mover):
+        starts, targets = _component_improvements(space, mover, src, visited.copy(), budget)
+    else:
+        starts, targets = coalitional_improvements(space, mover, src, budget=budget)
+        new = ~visited[targets]
+        starts, targets = starts[new], targets[new]
     # ``src`` holds distinct states: map each start back to its position.
     scratch[src] = np.arange(src.size, dtype=np.int64)
-    new = ~visited[targets]
-    return scratch[starts[new]], targets[new]
+    return scratch[starts], targets
 
 
 # -- status quo analysis ---------------------------------------------------------------------
