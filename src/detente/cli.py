@@ -261,6 +261,130 @@ def schema() -> None:
     click.echo(json.dumps(model_schema(), indent=2))
 
 
+# -- coalition analysis and explanations (detente.coalitions, detente.explain) -----------------
+@main.command()
+@model_argument
+@max_states_option
+@click.option(
+    "--concept",
+    default="Nash",
+    show_default=True,
+    metavar="NAME",
+    help="Coalition version of Nash, GMR, SMR or SEQ.",
+)
+@click.option(
+    "--coalition",
+    "coalition_refs",
+    multiple=True,
+    metavar="A+B",
+    help="Analyse this coalition (DM names joined by '+'), with the single DMs. Repeat for"
+    " several. Default: every coalition.",
+)
+@click.option(
+    "--sanctions",
+    type=click.Choice(["coalitions", "individuals"]),
+    default="coalitions",
+    show_default=True,
+    help="Credible sanctions for coalition SEQ: coalitional improvements of coalitions of the"
+    " others, or the others' own unilateral improvements.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
+@friendly
+def coalitions_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    concept: str,
+    coalition_refs: tuple[str, ...],
+    sanctions: str,
+    fmt: str,
+) -> None:
+    """Which equilibria coalitions can break (joint moves every member prefers), and how."""
+    import numpy as np
+
+    from .coalitions import coalition_name, coalition_report
+
+    conflict = resolve_model(file, case)
+    space = _compile(conflict, max_states)
+    refs = list(coalition_refs) or None
+    report = coalition_report(space, concept, refs, sanctions=sanctions)  # type: ignore[arg-type]
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=1))
+        return
+    if fmt == "csv":
+        click.echo(report.to_frame().to_csv(index=False), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]{conflict.name or 'conflict'}[/bold]: coalition analysis ({report.concept}),"
+        f" {len(report.coalitions)} coalitions, sanctions by {sanctions}"
+    )
+    for line in report.sentences():
+        console.print(line)
+    table = Table(title=f"States stable for each coalition (coalition {report.concept})")
+    table.add_column("coalition")
+    table.add_column("stable states")
+    arr = report.stability.stable[report.concept]
+    for k, coalition in enumerate(report.coalitions):
+        states = [str(int(s) + 1) for s in np.flatnonzero(arr[k])]
+        shown = ", ".join(states[:40]) + (f" ... ({len(states)})" if len(states) > 40 else "")
+        table.add_row(coalition_name(space, coalition), shown or "none")
+    console.print(table)
+
+
+coalitions_cmd.name = "coalitions"
+
+
+@main.command()
+@model_argument
+@click.argument("state", required=False)
+@max_states_option
+@click.option("--dm", "dm", metavar="NAME", help="Explain for this decision maker only.")
+@click.option(
+    "--concept",
+    "concepts",
+    multiple=True,
+    metavar="NAME",
+    help="Nash, GMR, SMR, SEQ, SIM or SEQSIM; repeat for several. Default: Nash, GMR, SMR,"
+    " SEQ, SIM.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@friendly
+def explain_cmd(
+    file: Path | None,
+    case: str | None,
+    state: str | None,
+    max_states: int,
+    dm: str | None,
+    concepts: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Why STATE (a number or a label) is or is not stable, for each decision maker.
+
+    Usage: detente explain FILE STATE, or detente explain --case NAME STATE.
+    """
+    from .explain import DEFAULT_EXPLAIN_CONCEPTS, explain
+
+    if state is None and case is not None and file is not None:
+        state, file = str(file), None  # "--case NAME STATE": STATE landed in FILE's place
+    if state is None:
+        raise DetenteError("give the STATE to explain (its number or label)")
+    space = _compile(resolve_model(file, case), max_states)
+    ref: Any = int(state) if state.strip().isdigit() else state
+    result = explain(space, ref, dm, concepts or DEFAULT_EXPLAIN_CONCEPTS)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+        return
+    for line in result.text().splitlines():
+        click.echo(line)
+
+
+explain_cmd.name = "explain"
+
+
 # -- strategies: compare and sweep (detente.strategies) ------------------------------------------
 _STRATEGY_CONCEPT_HELP = (
     f"Solution concept(s): {', '.join(CONCEPTS)}, L<h>, NM. Repeat for several;"
