@@ -217,8 +217,8 @@ def main() -> None:
         path = Path(__file__).resolve().parent.parent / "docs" / "diagnose.md"
         doc = path.read_text(encoding="utf-8")
         new = re.sub(
-            r"(<!-- recovery:start -->\n).*?(\n<!-- recovery:end -->)",
-            lambda m: m.group(1) + text + m.group(2),
+            r"(<!-- recovery:start -->\n).*?(<!-- recovery:end -->)",
+            lambda m: m.group(1) + text + "\n" + m.group(2),
             doc,
             flags=re.S,
         )
