@@ -276,22 +276,23 @@ _VERBS = {
 
 def move_phrase(space: StateSpace, step: Step, form: str = "ing") -> str:
     """The move as words, in the mover's options: 'taking Modify', 'dropping Delay and
-    taking Accept', 'raising sanctions to 6'.
+    taking Accept', 'taking tests and talks', 'raising sanctions to 6'.
 
     ``form`` is 'ing' (taking), 'base' (take) or 's' (takes).
     """
     take, drop, raise_, lower = _VERBS[form]
-    phrases = []
+    grouped: dict[str, list[str]] = {}
     for k, old, new in step.changes:
         option = space.conflict.options[k]
         if option.binary:
-            phrases.append(f"{take if new else drop} {option.name}")
+            grouped.setdefault(take if new else drop, []).append(option.name)
         else:
-            phrases.append(f"{raise_ if new > old else lower} {option.name} to {new}")
-    if not phrases:
+            verb = raise_ if new > old else lower
+            grouped.setdefault(verb, []).append(f"{option.name} to {new}")
+    if not grouped:
         move = {"ing": "moving", "base": "move", "s": "moves"}[form]
         return f"{move} to state {step.target + 1}"
-    return join_words(phrases)
+    return join_words([f"{verb} {join_words(objects)}" for verb, objects in grouped.items()])
 
 
 def join_words(items: Sequence[str]) -> str:
