@@ -4,6 +4,7 @@ stored), optimistic concurrency, jobs (progress, cancel), the access token, migr
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 import time
 from pathlib import Path
@@ -684,7 +685,8 @@ def test_serve_settings() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
     settings, url, generated = prepare("0.0.0.0", 8123, Path("x.db"))
-    assert generated and settings.token and url == f"http://0.0.0.0:8123/?token={settings.token}"
+    assert generated and settings.token
+    assert url == f"http://{socket.gethostname()}:8123/?token={settings.token}"
     settings, url, generated = prepare("127.0.0.1", 8000, Path("x.db"))
     assert not generated and settings.token is None and url == "http://127.0.0.1:8000/"
     settings, _url, generated = prepare("10.1.2.3", 8000, Path("x.db"), token="mine")
@@ -694,8 +696,6 @@ def test_serve_settings() -> None:
 
 
 def test_serve_refuses_a_busy_port(tmp_path: Path) -> None:
-    import socket
-
     from click.testing import CliRunner
 
     from detente.cli import main
@@ -773,3 +773,17 @@ def test_result_cache_keeps_the_most_recent(tmp_path: Path, monkeypatch) -> None
         storage.put_result(f"k{k}", "analyze", {"k": k})
     assert storage.count_results() == 3
     assert storage.get_result("k0") is None and storage.get_result("k4") == {"k": 4}
+
+
+def test_states_are_counted_while_preferences_are_unfinished(client) -> None:
+    doc = {
+        "options": [{"name": "come to talks"}, {"name": "sanctions", "levels": "0..3"}],
+        "decision_makers": [
+            {"name": "NK", "options": ["come to talks"], "preferences": {"prioritization": []}},
+            {"name": "US", "options": ["sanctions"], "preferences": {"ranking": [1, 2]}},
+        ],
+        "infeasible": [{"statement": "'come to talks' and sanctions >= 2"}],
+    }
+    result = client.post("/api/validate", json={"model": doc}).json()
+    assert not result["valid"]
+    assert (result["n_combinations"], result["n_states"]) == (8, 6)

@@ -58,7 +58,11 @@ def prepare(
         token=token or None,
         limits=limits,
     )
-    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    shown = host
+    if host in ("0.0.0.0", "::", "[::]"):  # every interface: name this machine
+        shown = socket.gethostname() or host
+    elif ":" in host and not host.startswith("["):
+        shown = f"[{host}]"
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     return settings, url, generated
 

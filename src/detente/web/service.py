@@ -324,7 +324,7 @@ def _relaxed(document: dict[str, Any]) -> Conflict | None:
     first = options[0].get("name") if isinstance(options[0], dict) else None
     if not isinstance(first, str) or not first:
         return None
-    placeholder = {"prioritization": [repr(first) if "'" not in first else first]}
+    placeholder = {"prioritization": [f"'{first}'" if "'" not in first else first]}
     relaxed_dms = []
     for dm in dms:
         if not isinstance(dm, dict):

@@ -594,10 +594,10 @@ class ModelPage {
     this.changed(structural);
   }
   /** A text input bound to a path of the document. */
-  input(path, { placeholder, cls, mono, optional, onchange, label, type = "text", numeric } = {}) {
+  input(path, { placeholder, cls, mono, optional, onchange, label, type = "text", numeric, style } = {}) {
     const current = getPath(this.doc, path);
     const el = h("input", {
-      type, class: cls || (mono ? "mono" : ""), placeholder, "data-loc": locKey(path), "aria-label": label || path[path.length - 1],
+      type, class: cls || (mono ? "mono" : ""), placeholder, style, "data-loc": locKey(path), "aria-label": label || path[path.length - 1],
       value: current === undefined || current === null ? "" : String(current),
     });
     el.addEventListener("input", () => {
@@ -1354,7 +1354,7 @@ class ModelPage {
             h("div", { class: "item-head" }, h("span", { class: "title" }, `Hypothesis ${k + 1}`), this.listTools([...path, "alternatives"], k, { what: "hypothesis" })),
             h("div", { class: "grid2" },
               this.field("Name", this.input([...path, "alternatives", k, "name"], { label: `Name of hypothesis ${k + 1}` })),
-              this.field("Weight", this.input([...path, "alternatives", k, "weight"], { type: "number", numeric: true, label: `Weight of hypothesis ${k + 1}` }))),
+              this.field("Weight", this.input([...path, "alternatives", k, "weight"], { type: "number", numeric: true, label: `Weight of hypothesis ${k + 1}`, placeholder: "1" }))),
             Array.isArray(a.preferences?.prioritization) ? this.statementList([...path, "alternatives", k, "preferences", "prioritization"]) : h("p", { class: "muted small" }, "Edit these preferences in the YAML section."))),
           h("button", { onclick: () => this.edit(() => {
             if (!Array.isArray(dm.alternatives)) dm.alternatives = [];
@@ -1363,7 +1363,7 @@ class ModelPage {
           h("h3", {}, "Statements whose order is uncertain"),
           statements.length < 2 ? h("p", { class: "muted small" }, "Needs at least two prioritization statements.") :
             [orders.map((o, u) => h("div", { class: "row", "data-loc": locKey([...path, "uncertain_order", u]) },
-              "With probability", this.input([...path, "uncertain_order", u, "probability"], { type: "number", numeric: true, label: "probability" }),
+              "With probability", this.input([...path, "uncertain_order", u, "probability"], { type: "number", numeric: true, label: "probability", placeholder: "0.5", style: "width:5.5rem" }),
               statementSelect(u, 1), "moves just above", statementSelect(u, 0),
               this.listTools([...path, "uncertain_order"], u, { what: "pair" }))),
             h("button", { onclick: () => this.edit(() => { if (!Array.isArray(dm.uncertain_order)) dm.uncertain_order = []; dm.uncertain_order.push({ statements: [1, 2], probability: 0.5 }); }) }, "+ Add uncertain pair")]);
@@ -1756,9 +1756,17 @@ class ModelPage {
         h("div", { class: "eq-line" }, h("span", { class: "concept" }, "Equilibria"), d.equilibria.map((id) => this.stateChip(id, label(id)))),
         h("div", { class: "eq-line" }, h("span", { class: "concept" }, "Coalition-proof"), d.coalition_equilibria.length ? d.coalition_equilibria.map((id) => this.stateChip(id, label(id))) : h("span", { class: "muted" }, "none")),
         h("h3", {}, "Equilibria that coalitions can break"),
-        d.breaks.length ? h("ul", {}, d.breaks.map((b) => h("li", { "data-test": "coalition-break" },
-          `State ${b.equilibrium} (${label(b.equilibrium) || ""}) is broken by `, h("b", {}, b.coalition.join(" + ")), `: `,
-          b.path.map((step) => this.stepText(step)).join("; then "), ` → state ${b.target} (${b.target_label}), which every member prefers.`)))
+        d.breaks.length ? h("ul", {}, d.breaks.map((b) => {
+          const routes = b.routes || [{ target: b.target, label: b.target_label, path: b.path }];
+          const more = (b.targets || []).length - routes.length;
+          const route = (r) => h("div", { class: "small" }, `to state ${r.target} (${r.label ?? label(r.target) ?? ""}): `,
+            (r.path || []).map((step) => this.stepText(step)).join(", then "));
+          return h("li", { "data-test": "coalition-break" },
+            `State ${b.equilibrium} (${label(b.equilibrium) || ""}) can be broken by `, h("b", {}, b.coalition.join(" + ")),
+            ", to a state every member prefers", more > 0 ? ` (${plural(routes.length + more, "such state")})` : "", ":",
+            route(routes[0]),
+            routes.length > 1 ? h("details", { class: "more" }, h("summary", {}, `${plural(routes.length - 1, "other way")}`), routes.slice(1).map(route)) : null);
+        }))
           : h("p", { class: "muted" }, "None: no coalition can jointly improve on an equilibrium."),
         h("h3", {}, "States stable for each coalition"),
         h("table", {}, h("tbody", {}, Object.entries(d.stability).map(([name, ids]) => h("tr", {}, h("td", {}, name),
