@@ -362,9 +362,23 @@ class TransitionGraph:
         # Fixed scale: one data unit is ``unit`` inches on both axes, so circles stay round
         # and arrows can stop exactly at the node outlines.
         unit, radius, legend_width, title_height = 1.9, 0.24, 2.5, 0.45
-        x0, x1 = min(xs) - 0.55, max(xs) + 0.55
+        x0, x1 = min(xs) - 0.55, max(xs) + 0.8
         y0, y1 = min(ys) - 0.78, max(ys) + 0.5
         plot_w, plot_h = (x1 - x0) * unit, (y1 - y0) * unit
+        evo = self.result.evolution
+        mode = {
+            "improvements": "unilateral improvements",
+            "any": "any unilateral moves",
+            "coalitions": "unilateral and coalitional improvements",
+        }[evo.moves]
+        title = (
+            f"{space.conflict.name or 'Conflict'}: where the conflict can go from state"
+            f" {self.start + 1} by {mode}"
+        )
+        # Wide enough for the title (about 0.1 inch per character at 12 pt).
+        if plot_w < 0.1 * len(title) + 0.3 - legend_width:
+            x1 = x0 + (0.1 * len(title) + 0.3 - legend_width) / unit  # same scale, wider
+            plot_w = (x1 - x0) * unit
         fig_w, fig_h = plot_w + legend_width, plot_h + title_height
         fig = plt.figure(figsize=(fig_w, fig_h), dpi=100)
         ax = fig.add_axes((0, 0, plot_w / fig_w, plot_h / fig_h))
@@ -393,7 +407,7 @@ class TransitionGraph:
                     linestyle="-" if self.is_improvement[e] else (0, (4, 3)),
                     shrinkA=node_points + 1,
                     shrinkB=node_points + 2,
-                    alpha=1.0 if self.on_path[e] else 0.7,
+                    alpha=1.0 if self.on_path[e] else 0.75 if self.is_improvement[e] else 0.5,
                     zorder=2 if self.on_path[e] else 1,
                 )
             )
@@ -423,15 +437,19 @@ class TransitionGraph:
                 fontweight="bold",
                 zorder=4,
             )
+            long_label = len(attrs["label"]) > 8
             ax.text(
                 x,
                 y - 0.09,
                 attrs["label"],
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=6.5 if long_label else 8,
                 family="monospace",
-                zorder=4,
+                zorder=5,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
+                if long_label
+                else None,
             )
             notes = []
             if attrs["status_quo"]:
@@ -495,16 +513,10 @@ class TransitionGraph:
             title_fontsize=9,
             alignment="left",
         )
-        mode = {
-            "improvements": "unilateral improvements",
-            "any": "any unilateral moves",
-            "coalitions": "unilateral and coalitional improvements",
-        }[self.result.evolution.moves]
-        title = space.conflict.name or "Conflict"
         fig.text(
             0.012,
             1 - 0.1 / fig_h,
-            f"{title}: where the conflict can go from state {self.start + 1} by {mode}",
+            title,
             ha="left",
             va="top",
             fontsize=12,
