@@ -56,10 +56,16 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The workbench served by uvicorn on 127.0.0.1 in a background thread."""
+    database = tmp_path_factory.mktemp("live") / "workbench.sqlite3"
+    yield from serve_in_thread(WebSettings(database=database))
+
+
+def serve_in_thread(settings: WebSettings) -> Iterator[LiveServer]:
+    """Run the workbench with uvicorn in a background thread until the generator closes."""
     import uvicorn
 
-    database = tmp_path_factory.mktemp("live") / "workbench.sqlite3"
-    app = create_app(WebSettings(database=database))
+    database = settings.database
+    app = create_app(settings)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

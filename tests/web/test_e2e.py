@@ -357,3 +357,26 @@ def test_a_long_analysis_shows_progress_and_can_be_cancelled(page, live_server) 
     expect(page.locator("[data-test=job-error]")).to_have_text("Cancelled.")
     jobs = httpx.get(f"{live_server.url}/api/jobs").json()
     assert jobs[0]["status"] == "cancelled" and jobs[0]["kind"] == "analyze"
+
+
+@pytest.fixture(scope="module")
+def token_server(tmp_path_factory: pytest.TempPathFactory):
+    from detente.web import WebSettings
+
+    from .conftest import serve_in_thread
+
+    settings = WebSettings(database=tmp_path_factory.mktemp("token") / "db", token="t0ken")
+    yield from serve_in_thread(settings)
+
+
+def test_the_page_works_behind_an_access_token(page, token_server) -> None:
+    page.goto(token_server.url + "/")
+    expect(page.locator("body")).to_contain_text("access token")
+    page.goto(token_server.url + "/?token=t0ken")
+    page.click("[data-test=open-case-chicken]")
+    expect(page.locator("[data-test=validity]")).to_have_text("✓ valid")
+    go(page, "stability")
+    page.click("[data-test=run-stability]")
+    expect(page.locator("[data-test=eq-Nash]")).to_contain_text("YN")
+    assert equilibria(page, "Nash") == [2, 3]
+    assert httpx.get(f"{token_server.url}/api/models").status_code == 401
