@@ -117,7 +117,7 @@ class JobManager:
         *,
         max_running: int | None = None,
         keep_seconds: float = 3600.0,
-        max_jobs: int = 500,
+        max_jobs: int = 200,
         timeout: float = 900.0,
     ) -> None:
         self.limits = limits

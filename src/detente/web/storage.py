@@ -62,7 +62,9 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 #: Cached results kept (the least recently used are dropped beyond this).
-MAX_RESULTS = 2000
+MAX_RESULTS = 500
+#: Results larger than this (bytes of JSON) are not cached.
+MAX_RESULT_BYTES = 8 * 2**20
 
 
 def default_database_path() -> Path:
@@ -312,6 +314,8 @@ class Storage:
     def put_result(self, key: str, kind: str, body: dict[str, Any]) -> None:
         now = _now()
         text = json.dumps(body)
+        if len(text) > MAX_RESULT_BYTES:
+            return
         with self._transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO results (key, kind, created, used, body)"
