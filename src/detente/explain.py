@@ -11,7 +11,9 @@ unilateral improvements (UIs) from s and, for each, what the concept says about 
   counter-move, one such sanction and the counter-move that defeats it.
 * SEQ: a credible sanction: a legal sequence of the opponents' own UIs reaching such an s2.
 * SIM: a simultaneous response: each opponent stays or takes one of its own UIs from s at
-  the same moment as i, and the combined state is one i does not prefer to s.
+  the same moment as i, and the combined state is one i does not prefer to s.  With merged
+  states the moves start from one member (option combination) of s, as the engine decides
+  SIM (:func:`detente.analysis.stable_for`).
 * SEQSIM: both a SEQ and a SIM sanction (detente's SEQSIM is SEQ and SIM together).
 
 Definitions: Fang, Hipel & Kilgour (1993), *Interactive Decision Making: The Graph Model for
@@ -356,7 +358,8 @@ class Explanation:
                     }
                 )
         columns = ["dm", "concept", "stable", "improvement", "escapes", "sanction", "moves"]
-        return pd.DataFrame(rows).reindex(columns=columns)
+        frame = pd.DataFrame(rows).reindex(columns=columns)
+        return frame.astype({"improvement": "Int64", "sanction": "Int64", "escapes": "boolean"})
 
     def text(self) -> str:
         """Every sentence, grouped by decision maker.  A DM without any unilateral
