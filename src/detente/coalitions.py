@@ -93,9 +93,11 @@ from .space import StateSpace, compile_conflict
 __all__ = [
     "COALITION_CONCEPTS",
     "Break",
+    "CoalitionMoves",
     "CoalitionReport",
     "CoalitionStability",
     "ReachTree",
+    "Route",
     "Step",
     "analyze_coalitions",
     "coalition_class",
@@ -175,7 +177,8 @@ def coalition_class(
 
     ``None``: every non-empty subset of the decision makers (singletons included), as in
     Kilgour et al. (2001) and Inohara & Hipel (2008); refused above
-    :data:`MAX_DMS_ALL_COALITIONS` DMs.  Otherwise the singletons plus the given coalitions.
+    :data:`MAX_DMS_ALL_COALITIONS` DMs.  Otherwise the singletons plus the given coalitions
+    (an empty list: the singletons only, i.e. the noncooperative analysis).
     """
     m = space.n_dms
     if coalitions is None:
