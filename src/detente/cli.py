@@ -23,7 +23,7 @@ from .cases import DEFAULT_CASE, case_path, list_cases, load_case
 from .errors import DetenteError, ModelError
 from .io.files import dump_model, load_model, locate_error
 from .model import Conflict
-from .space import DEFAULT_MAX_STATES, StateSpace, compile_conflict
+from .space import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES, StateSpace, compile_conflict
 
 
 def _fail(message: str) -> None:
@@ -70,7 +70,23 @@ def model_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("file", required=False, type=click.Path(path_type=Path))(func)
 
 
+def _remember_max_memory(ctx: click.Context, _param: click.Parameter, value: float) -> None:
+    ctx.meta["detente.max_memory"] = value * 2**30
+
+
 def max_states_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-states`` (a parameter of the command) and ``--max-memory`` (read by
+    :func:`_compile` from the click context)."""
+    func = click.option(
+        "--max-memory",
+        type=click.FloatRange(min=0.01),
+        default=DEFAULT_MAX_MEMORY / 2**30,
+        show_default=True,
+        metavar="GIB",
+        expose_value=False,
+        callback=_remember_max_memory,
+        help="Refuse models whose analysis would need more memory than this (GiB).",
+    )(func)
     return click.option(
         "--max-states",
         type=click.IntRange(min=1),
@@ -93,7 +109,11 @@ def resolve_model(file: Path | None, case: str | None, *, default_case: bool = F
 
 
 def _compile(conflict: Conflict, max_states: int) -> StateSpace:
-    return compile_conflict(conflict, max_states=max_states)
+    ctx = click.get_current_context(silent=True)
+    max_memory = (
+        ctx.meta.get("detente.max_memory", DEFAULT_MAX_MEMORY) if ctx else DEFAULT_MAX_MEMORY
+    )
+    return compile_conflict(conflict, max_states=max_states, max_memory=max_memory)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -651,6 +671,54 @@ def uncertainty(
         sys.exit(130)  # the partial results are out; say that the run was cut short
 
 
+# -- inverse analysis: what would have to change (detente.inverse) ------------------------------
+@main.command()
+@model_argument
+@max_states_option
+@click.option("--target", "target", required=True, metavar="STATE", help="Number or label.")
+@click.option("--concept", default="Nash", show_default=True, help="Solution concept.")
+@click.option(
+    "--dm", "dms", multiple=True, metavar="NAME", help="Whose preferences may change (repeat)."
+)
+@click.option("--reachable", is_flag=True, help="Also require reaching it from the status quo.")
+@click.option("--max-changes", type=click.IntRange(min=0), default=3, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@friendly
+def inverse_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    target: str,
+    concept: str,
+    dms: tuple[str, ...],
+    reachable: bool,
+    max_changes: int,
+    fmt: str,
+) -> None:
+    """The smallest change of preferences that makes TARGET an equilibrium."""
+    from .inverse import inverse
+
+    space = _compile(resolve_model(file, case), max_states)
+    ref: int | str = int(target) if target.isdigit() else target
+    result = inverse(
+        space,
+        ref,
+        concept=concept,
+        dms=list(dms) or None,
+        reachable=reachable,
+        max_changes=max_changes,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
+    click.echo(result.summary())
+    for k, solution in enumerate(result.solutions[1:], start=2):
+        click.echo(f"  solution {k}: " + "; and ".join(c.sentence for c in solution))
+
+
+inverse_cmd.name = "inverse"
+
+
 # -- status quo analysis: paths and the transition graph (detente.paths, detente.graph) ---------
 def _evolution_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by ``paths`` and ``graph``: where from, where to, which steps."""
@@ -961,6 +1029,40 @@ def diagnose_cmd(
 
 
 diagnose_cmd.name = "diagnose"
+
+
+# -- the web workbench (detente.web) -------------------------------------------------------------
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--db",
+    "database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="DETENTE_DB",
+    help="SQLite file of saved models [default: workbench.sqlite3 in your data directory].",
+)
+@click.option(
+    "--token",
+    envvar="DETENTE_TOKEN",
+    metavar="TEXT",
+    help="Access token every request must carry (required, and generated if not given,"
+    " when --host is not a loopback address).",
+)
+@click.option(
+    "--max-states",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most option combinations a model may have [default: 65,536].",
+)
+@friendly
+def serve(
+    host: str, port: int, database: Path | None, token: str | None, max_states: int | None
+) -> None:
+    """Start the web workbench (build, analyse and compare conflicts in the browser)."""
+    from .web.server import serve as serve_workbench
+
+    serve_workbench(host, port, database, token, max_states, echo=click.echo)
 
 
 # -- the case report (detente.report) ------------------------------------------------------------
