@@ -89,9 +89,15 @@ def run_child(n_options: int, concepts: list[str], timeout: float = 900) -> dict
 
 def reference_speedup(n_options: int = 12) -> list[tuple[str, float, float]]:
     """Seconds of the naive reference vs the engine on the same 2^12-state conflict."""
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+    from tests.reference import naive_model, stable  # the test suite's naive implementation
+
     import detente
-    from reference import reference_stability  # the test suite's naive implementation
+
+    def reference_stability(conflict, concept: str) -> np.ndarray:
+        model = naive_model(conflict)
+        return np.array([stable(model, concept, dm) for dm in range(model.n_dms)])
 
     conflict = random_conflict(n_options)
     rows = []
