@@ -82,11 +82,16 @@ def _child(conn: Any, kind: str, params: dict[str, Any], document: dict, limits:
     from . import service
 
     last = [0.0]
+    last_message = [""]
 
     def progress(done: int | None, total: int | None, message: str) -> None:
+        # Throttle repeated updates of one stage, but never drop a new stage: the stage that
+        # follows may run for minutes, and its name is what the page shows meanwhile.
         now = time.monotonic()
-        if now - last[0] > 0.1 or (done is not None and done == total):
+        new_stage = message != last_message[0]
+        if new_stage or now - last[0] > 0.1 or (done is not None and done == total):
             last[0] = now
+            last_message[0] = message
             conn.send(("progress", done, total, message))
 
     try:
