@@ -197,15 +197,19 @@ def coalition_class(
 
 
 # -- describing states and moves -----------------------------------------------------------------
-def describe_state(space: StateSpace, state: int) -> str:
+def describe_state(
+    space: StateSpace, state: int, skip: Iterable[int] = (), empty: str = "no option taken"
+) -> str:
     """What is taken in a state, in the model's names: 'Delay, Insist', 'sanctions at 6'.
 
-    Binary options are named when taken; dials are given with their level.  Options whose
-    value differs inside a merged state are left out.  'no option taken' if nothing is.
+    Binary options are named when taken; dials are given with their level.  Options in
+    ``skip`` and options whose value differs inside a merged state are left out; ``empty``
+    is said when nothing is left.
     """
+    skipped = set(skip)
     parts = []
     for k, option in enumerate(space.conflict.options):
-        if space.fixed is not None and not space.fixed[state, k]:
+        if k in skipped or (space.fixed is not None and not space.fixed[state, k]):
             continue
         value = int(space.values[state, k])
         if option.binary:
@@ -213,7 +217,7 @@ def describe_state(space: StateSpace, state: int) -> str:
                 parts.append(option.name)
         else:
             parts.append(f"{option.name} at {value}")
-    return ", ".join(parts) or "no option taken"
+    return ", ".join(parts) or empty
 
 
 def state_phrase(space: StateSpace, state: int) -> str:

@@ -80,6 +80,7 @@ from pydantic import (
 )
 
 from .analysis import concept_name, stable_for
+from .coalitions import describe_state
 from .errors import DetenteError, Location, ModelError
 from .model import Alternative, Conflict, OptionValue, Preferences, StateRef
 from .space import StateSpace, compile_conflict, dense_rank, pattern_constraints, preference_scores
@@ -561,18 +562,7 @@ def state_words(space: StateSpace, state: int, skip: Iterable[int] = ()) -> str:
     Binary options are named when taken, dials with their level; options in ``skip`` and
     options that vary inside a merged state are left out.  'nothing taken' if nothing is.
     """
-    skipped = set(skip)
-    parts = []
-    for k, option in enumerate(space.conflict.options):
-        if k in skipped or (space.fixed is not None and not space.fixed[state, k]):
-            continue
-        value = int(space.values[state, k])
-        if option.binary:
-            if value:
-                parts.append(option.name)
-        else:
-            parts.append(f"{option.name} at {value}")
-    return ", ".join(parts) or "nothing taken"
+    return describe_state(space, state, skip, empty="nothing taken")
 
 
 def state_phrase(space: StateSpace, state: int) -> str:

@@ -26,6 +26,18 @@ __all__ = [
 ]
 
 
+def parse_json(text: str, source: str) -> Any:
+    """JSON text as Python data; malformed JSON is a one-line :class:`ModelError`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(
+            f"malformed JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno
+        ) from None
+    except RecursionError:
+        raise ModelError("malformed JSON: nested too deeply", source=source) from None
+
+
 def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML or JSON text into Python data plus the YAML node tree (for line numbers).
 
@@ -33,14 +45,7 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     valid JSON, e.g. tab indentation); its node tree is then only used for line numbers.
     """
     if source.lower().endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ModelError(
-                f"malformed JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno
-            ) from None
-        except RecursionError:
-            raise ModelError("malformed JSON: nested too deeply", source=source) from None
+        data = parse_json(text, source)
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except (yaml.YAMLError, RecursionError):

@@ -44,7 +44,7 @@ from ..errors import Location, ModelError, SizeLimitError, format_location
 from ..model import Conflict
 from ..space import DEFAULT_MAX_STATES
 from ..statements import StatementError, Taken, parse_statement
-from .files import line_of, validation_to_model_error
+from .files import line_of, parse_json, validation_to_model_error
 
 __all__ = ["gmcr_to_conflict"]
 
@@ -60,14 +60,7 @@ def gmcr_to_conflict(text: str, source: str) -> Conflict:
     :class:`~detente.errors.ModelError` (naming the file, the line when known and the place
     in the document) for anything malformed.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ModelError(
-            f"malformed JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno
-        ) from None
-    except RecursionError:
-        raise ModelError("malformed JSON: nested too deeply", source=source) from None
+    data = parse_json(text, source)
     try:
         return _Reader(data, Path(source).name).conflict()
     except ModelError as exc:
