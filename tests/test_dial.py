@@ -19,9 +19,8 @@ helpers.
 from __future__ import annotations
 
 import itertools
-import operator
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,50 +31,15 @@ from hypothesis import strategies as st
 import detente
 from detente.model import Conflict
 from detente.statements import (
-    And,
-    Compare,
-    Const,
     Expr,
-    Iff,
-    Implies,
-    Not,
-    Or,
-    Taken,
     parse_statement,
 )
 
+from .reference import evaluate  # the naive statement walker
+
 Combo = tuple[int, ...]
 
-_OPS: dict[str, Callable[[int, int], bool]] = {
-    ">=": operator.ge,
-    "<=": operator.le,
-    ">": operator.gt,
-    "<": operator.lt,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
-
-
 # -- naive model ----------------------------------------------------------------------------
-def truth(expr: Expr, combo: Combo) -> bool:
-    """A parsed statement's truth on one combination of option values."""
-    if isinstance(expr, Const):
-        return expr.value
-    if isinstance(expr, Taken):
-        return combo[expr.option] > 0
-    if isinstance(expr, Compare):
-        return _OPS[expr.op](combo[expr.option], expr.value)
-    if isinstance(expr, Not):
-        return not truth(expr.inner, combo)
-    if isinstance(expr, And):
-        return truth(expr.left, combo) and truth(expr.right, combo)
-    if isinstance(expr, Or):
-        return truth(expr.left, combo) or truth(expr.right, combo)
-    if isinstance(expr, Implies):
-        return (not truth(expr.antecedent, combo)) or truth(expr.consequent, combo)
-    if isinstance(expr, Iff):
-        return truth(expr.left, combo) == truth(expr.right, combo)
-    raise TypeError(expr)
 
 
 def statement(conflict: Conflict, text: str) -> Expr:
@@ -98,7 +62,7 @@ def infeasible(conflict: Conflict, combo: Combo) -> bool:
     index = conflict.option_index
     for condition in conflict.infeasible:
         if condition.statement is not None:
-            if truth(statement(conflict, condition.statement), combo):
+            if evaluate(statement(conflict, condition.statement), combo):
                 return True
         elif isinstance(condition.when, dict):
             if all(combo[index[k]] == value_of(v) for k, v in condition.when.items()):
@@ -204,7 +168,7 @@ def naive_graph(conflict: Conflict, states: list[Combo] | None = None) -> Graph:
         exprs = [statement(conflict, t) for t in texts]
         weights = [2.0 ** (len(texts) - 1 - k) for k in range(len(texts))]
         scores.append(
-            [sum(w for e, w in zip(exprs, weights, strict=True) if truth(e, c)) for c in states]
+            [sum(w for e, w in zip(exprs, weights, strict=True) if evaluate(e, c)) for c in states]
         )
     return Graph(conflict, states, moves, scores)
 
