@@ -39,6 +39,7 @@ from detente.strategies import (
     sweep,
 )
 
+from .reference import evaluate
 from .test_dial import (
     NAIVE_CONCEPTS,
     atoms,
@@ -48,7 +49,6 @@ from .test_dial import (
     naive_equilibria,
     naive_graph,
     statement,
-    truth,
 )
 
 
@@ -116,7 +116,7 @@ def test_strategy_equals_the_naive_restriction(case: tuple[Conflict, dict[str, i
         rep = report.concepts[concept]
         assert [e.state for e in rep.equilibria] == [full_index[kept[s]] for s in expected]
         for e, s in zip(rep.equilibria, expected, strict=True):
-            names = [name for name, expr in outcome_exprs if truth(expr, kept[s])]
+            names = [name for name, expr in outcome_exprs if evaluate(expr, kept[s])]
             assert e.outcomes == (names or [OTHER])
             want = None if distances is None else distances.get(s)
             assert e.steps == want
@@ -178,7 +178,7 @@ def test_outcome_table_evaluates_statements_per_state() -> None:
     assert table.shape == (space.n_states, len(names))
     for k, outcome in enumerate(conflict.outcomes):
         expr = statement(conflict, outcome.when)
-        expected = [truth(expr, tuple(int(v) for v in row)) for row in space.values]
+        expected = [evaluate(expr, tuple(int(v) for v in row)) for row in space.values]
         assert table[:, k].tolist() == expected
     s = space.status_quo
     assert outcomes_of(space, s) == [n for n, hit in zip(names, table[s], strict=True) if hit]
