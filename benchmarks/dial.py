@@ -50,7 +50,7 @@ def dial_conflict(
     options (so each DM's options are adjacent, as in ``benchmarks/engine.py``).  With
     ``dial_top=None`` the conflict is all binary.
     """
-    from detente.model import Conflict
+    from detente.model.conflict import Conflict
 
     rng = random.Random(seed)
     names = [f"o{k}" for k in range(n_binary)]
@@ -134,7 +134,7 @@ def measure_one(variant: str, n_binary: int) -> dict:
 def measure_strategies(n_binary: int) -> dict:
     """Time sweep (every dial level) and compare (two strategies) with Nash and SEQ."""
     import detente
-    from detente.strategies import compare, sweep
+    from detente.analyses.strategies import compare, sweep
 
     conflict = dial_conflict(n_binary)
     conflict = conflict.model_copy(

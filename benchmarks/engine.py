@@ -29,7 +29,7 @@ CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM")
 
 def random_conflict(n_options: int, n_dms: int = 5, seed: int = 0):
     """A random binary conflict with 2^n_options states and prioritization preferences."""
-    from detente.model import Conflict
+    from detente.model.conflict import Conflict
 
     rng = random.Random(seed)
     names = [f"o{k}" for k in range(n_options)]

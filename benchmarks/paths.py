@@ -18,7 +18,7 @@ import sys
 import time
 
 from detente import Conflict, analyze, compile_conflict
-from detente.paths import evolution, status_quo_analysis
+from detente.analyses.paths import evolution, status_quo_analysis
 
 
 def random_conflict(dms: int, options_per_dm: int, statements: int, seed: int) -> Conflict:

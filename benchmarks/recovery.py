@@ -39,9 +39,9 @@ from pathlib import Path
 import numpy as np
 
 from detente import Conflict, compile_conflict
-from detente.analysis import stable_for
-from detente.diagnose import Observation, _same_choices, diagnose
-from detente.space import dense_rank, preference_scores
+from detente.analyses.diagnose import Observation, _same_choices, diagnose
+from detente.analyses.stability import stable_for
+from detente.space.state_space import dense_rank, preference_scores
 
 LENGTHS = (1, 2, 4, 8, 16, 32, 64)
 N_HYPOTHESES = 4

@@ -40,7 +40,7 @@ def stress_case():
 
 
 def run(conflict, samples: int, jobs: int) -> tuple[float, object]:
-    from detente.uncertainty import uncertainty_analysis
+    from detente.analyses.uncertainty import uncertainty_analysis
 
     start = time.perf_counter()
     result = uncertainty_analysis(

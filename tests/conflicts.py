@@ -26,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 
 from hypothesis import strategies as st
 
-from detente.model import Conflict
+from detente.model.conflict import Conflict
 
 from .reference import NaiveModel, enumerate_feasible, naive_model
 

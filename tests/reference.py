@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from detente.model import Condition, Conflict
-from detente.statements import (
+from detente.model.conflict import Condition, Conflict
+from detente.model.statements import (
     And,
     Compare,
     Const,

@@ -19,10 +19,10 @@ import yaml
 from click.testing import CliRunner
 
 from detente import __version__, analyze, load_case, load_model
-from detente.analysis import CONCEPTS
+from detente.analyses.stability import CONCEPTS
 from detente.cases import case_text, list_cases
 from detente.cli import main
-from detente.schema import model_schema
+from detente.model.schema import model_schema
 
 
 def ok(*args: str) -> str:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict, load_case
-from detente.coalitions import (
+from detente.analyses.coalitions import (
     analyze_coalitions,
     coalition_class,
     coalition_members,
@@ -379,7 +379,7 @@ def test_joint_sanctions_let_a_dm_move_twice():
     """B needs two moves in a row (its dial steps by one) to punish A, and C can move only
     once.  Single DMs cannot sanction (B may not move twice in a row), but the coalitions {B}
     and then {B, C} can: R_{𝒞(N\\H)} is larger than R_{N\\H}."""
-    from detente.model import Conflict
+    from detente.model.conflict import Conflict
 
     conflict = Conflict.model_validate(
         {
@@ -420,7 +420,7 @@ def test_joint_sanctions_let_a_dm_move_twice():
 @given(SMALL)
 def test_csmr_without_reachability_rows(conflict):
     """The linear-memory fallback for very large state spaces gives the same CSMR."""
-    import detente.coalitions as coalitions
+    import detente.analyses.coalitions as coalitions
 
     space = compile_conflict(conflict)
     expected = analyze_coalitions(space, ["SMR"]).stable["SMR"]

@@ -22,8 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import detente
-from detente.cli import main
-from detente.diagnose import (
+from detente.analyses.diagnose import (
     HISTORY_FORMAT,
     Observation,
     bundled_history,
@@ -37,8 +36,9 @@ from detente.diagnose import (
     resolve_history,
     unilateral_targets,
 )
+from detente.cli import main
 from detente.errors import ModelError
-from detente.model import Conflict, Preferences
+from detente.model.conflict import Conflict, Preferences
 
 from .conflicts import conflict_data, preferences
 from .reference import naive_model, stable

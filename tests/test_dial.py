@@ -29,11 +29,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import detente
-from detente.model import Conflict
-from detente.statements import (
-    Expr,
-    parse_statement,
-)
+from detente.model.conflict import Conflict
+from detente.model.statements import Expr, parse_statement
 
 from .reference import evaluate  # the naive statement walker
 

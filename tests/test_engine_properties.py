@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict
-from detente.model import Conflict
-from detente.space import StateSpace, dense_rank
+from detente.model.conflict import Conflict
+from detente.space.state_space import StateSpace, dense_rank
 
 from . import reference
 from .conflicts import conflict_data

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
 from detente import analyze, compile_conflict, load_case
+from detente.analyses.explain import EXPLAIN_CONCEPTS, explain
 from detente.cli import main
 from detente.errors import DetenteError
-from detente.explain import EXPLAIN_CONCEPTS, explain
 
 from .conflicts import conflicts
 from .reference import coalition_reach as naive_reach

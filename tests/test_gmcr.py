@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict, load_case, load_model
-from detente.analysis import CONCEPTS
+from detente.analyses.stability import CONCEPTS
 from detente.cli import main
 from detente.errors import ModelError, SizeLimitError
 from detente.io.files import parse_model

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import detente
+from detente.analyses.graph import transition_graph
+from detente.analyses.paths import MOVE_MODES
 from detente.cli import main
 from detente.errors import DetenteError, SizeLimitError
-from detente.graph import transition_graph
-from detente.paths import MOVE_MODES
 
 from .conflicts import conflicts
 from .reference import naive_model
@@ -212,7 +212,7 @@ def test_cli_graph(tmp_path):
 
 
 def test_graph_accepts_a_finished_analysis(elmira):
-    from detente.paths import status_quo_analysis
+    from detente.analyses.paths import status_quo_analysis
 
     result = status_quo_analysis(elmira, moves="any", concepts=["Nash"])
     graph = transition_graph(result)

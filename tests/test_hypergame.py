@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import detente
+from detente.analyses.hypergame import correct, hypergame_analysis, restrict_moves
 from detente.cli import main
 from detente.errors import DetenteError, ModelError
-from detente.hypergame import correct, hypergame_analysis, restrict_moves
-from detente.model import Conflict
+from detente.model.conflict import Conflict
 
 from . import reference
 from .conflicts import conflict_data, preferences

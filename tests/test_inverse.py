@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import detente
-from detente.inverse import inverse
-from detente.model import Conflict
+from detente.analyses.inverse import inverse
+from detente.model.conflict import Conflict
 
 from .reference import naive_model, stable
 
@@ -111,7 +111,7 @@ def test_statement_moves_are_minimal(conflict: Conflict, concept: str, data) -> 
     truth = np.array(
         [
             [
-                detente.statements.parse_statement(t, conflict.option_index).evaluate(space.values)[
+                detente.model.parse_statement(t, conflict.option_index).evaluate(space.values)[
                     s
                 ]
                 for t in texts

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from detente import analyze, compile_conflict, load_case
-from detente.model import Conflict
+from detente.model.conflict import Conflict
 
 from . import reference
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import detente
 from detente.engine import limited_move as lm
 from detente.errors import DetenteError
-from detente.model import Conflict, DecisionMaker, Option, Preferences
+from detente.model.conflict import Conflict, DecisionMaker, Option, Preferences
 
 HORIZONS = range(1, 7)
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import detente
 from detente.engine.moves import BlockMoves, PaddedMoves
-from detente.model import Conflict
+from detente.model.conflict import Conflict
 
 
 @st.composite

@@ -20,9 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import detente
-from detente.cli import main
-from detente.errors import DetenteError, ModelError, SizeLimitError
-from detente.paths import (
+from detente.analyses.paths import (
     MOVE_MODES,
     coalition_reachable,
     coalitional_improvements,
@@ -31,6 +29,8 @@ from detente.paths import (
     labels_of,
     status_quo_analysis,
 )
+from detente.cli import main
+from detente.errors import DetenteError, ModelError, SizeLimitError
 
 from .conflicts import conflicts
 from .reference import NaiveModel, coalition_reach, naive_model

@@ -23,23 +23,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import detente
+from detente.analyses.diagnose import bundled_history, diagnose, load_history
+from detente.analyses.hypergame import correct
+from detente.analyses.inverse import inverse
+from detente.analyses.paths import evolution
+from detente.analyses.strategies import analyse_strategy, compare, outcome_table, sweep
+from detente.analyses.uncertainty import uncertainty_analysis
 from detente.cli import main
-from detente.diagnose import bundled_history, diagnose, load_history
 from detente.errors import DetenteError
-from detente.hypergame import correct
-from detente.inverse import inverse
 from detente.io import dump_model
-from detente.model import Conflict, Outcome, Preferences, Strategy
-from detente.paths import evolution
-from detente.report import (
+from detente.model.conflict import Conflict, Outcome, Preferences, Strategy
+from detente.report.brief import (
     DEFAULT_REPORT_CONCEPTS,
     Report,
     build_report,
     choose_roles,
     decisive_statement,
 )
-from detente.strategies import analyse_strategy, compare, outcome_table, sweep
-from detente.uncertainty import uncertainty_analysis
 
 from .conflicts import conflicts, statements
 from .reference import evaluate, parse

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from detente.cases import case_text, list_cases
-from detente.schema import model_schema
+from detente.model.schema import model_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 

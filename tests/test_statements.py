@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente import compile_conflict, parse_model
-from detente.space import prioritization_scores
-from detente.statements import StatementError, parse_statement
+from detente.model.statements import StatementError, parse_statement
+from detente.space.state_space import prioritization_scores
 
 # Options: A (binary), B (levels 0..3), 'go on' (binary, needs quotes), C (binary).
 OPTIONS = {"A": 0, "B": 1, "go on": 2, "C": 3}

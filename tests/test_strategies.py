@@ -23,12 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import detente
-from detente.cli import main
-from detente.engine.moves import PaddedMoves
-from detente.errors import DetenteError, ModelError
-from detente.model import Conflict
-from detente.space import StateSpace
-from detente.strategies import (
+from detente.analyses.strategies import (
     BASELINE,
     OTHER,
     CommittedSpace,
@@ -38,6 +33,11 @@ from detente.strategies import (
     outcomes_of,
     sweep,
 )
+from detente.cli import main
+from detente.engine.moves import PaddedMoves
+from detente.errors import DetenteError, ModelError
+from detente.model.conflict import Conflict
+from detente.space.state_space import StateSpace
 
 from .reference import evaluate
 from .test_dial import (
@@ -239,7 +239,7 @@ def test_elmira_commitment_equals_a_hand_restricted_model() -> None:
     """MoE commits to modifying the control order: the same equilibria and paths as the
     model restricted by hand (Hipel, Fang, Kilgour & Haight 1993; Fang, Hipel & Kilgour
     1993, ch. 5)."""
-    from detente.paths import status_quo_analysis
+    from detente.analyses.paths import status_quo_analysis
 
     hand = detente.parse_model(ELMIRA_MODIFIED, "elmira-modified.yaml")
     concepts = ["Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM"]
@@ -266,7 +266,7 @@ def test_elmira_commitment_equals_a_hand_restricted_model() -> None:
 
 
 def test_elmira_baseline_is_the_plain_status_quo_analysis() -> None:
-    from detente.paths import status_quo_analysis
+    from detente.analyses.paths import status_quo_analysis
 
     conflict = detente.load_case("elmira")
     result = compare(conflict, ["Nash", "SEQ"], strategies=[{"Modify": "Y"}])
@@ -335,7 +335,7 @@ def test_north_korea_comparison_is_consistent(nk: Conflict, nk_comparison) -> No
 
 
 def _committed_values(space, commit_map: dict[str, Any]) -> dict[int, int]:
-    from detente.space import pattern_constraints
+    from detente.model.values import pattern_constraints
 
     return dict(pattern_constraints(space.conflict, commit_map, ()))
 
@@ -512,7 +512,7 @@ def test_cli_sweep_on_a_binary_option_of_a_model_without_outcomes() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import detente.strategies
+    import detente.analyses.strategies
 
-    outcome = doctest.testmod(detente.strategies)
+    outcome = doctest.testmod(detente.analyses.strategies)
     assert outcome.attempted > 0 and outcome.failed == 0

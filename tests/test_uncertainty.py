@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import detente
+from detente.analyses.strategies import compare
+from detente.analyses.uncertainty import NONE_REACHABLE, _moved, uncertainty_analysis
 from detente.cli import main
 from detente.errors import DetenteError, ModelError
-from detente.model import Conflict
-from detente.strategies import compare
-from detente.uncertainty import NONE_REACHABLE, _moved, uncertainty_analysis
+from detente.model.conflict import Conflict
 
 from . import reference
 from .conflicts import conflict_data, preferences, statements

@@ -10,11 +10,11 @@ under which solution concept.
 ['NN', 'YN', 'NY']
 """
 
-from .analysis import CONCEPTS, StabilityResult, analyze, concept_name, stable_for
+from .analyses.stability import CONCEPTS, StabilityResult, analyze, concept_name, stable_for
 from .cases import list_cases, load_case
 from .errors import DetenteError, ModelError, SizeLimitError
 from .io import dump_model, load_model, parse_model
-from .model import (
+from .model.conflict import (
     Alternative,
     Condition,
     Conflict,
@@ -26,7 +26,7 @@ from .model import (
     Strategy,
     UncertainOrder,
 )
-from .space import StateSpace, compile_conflict
+from .space.state_space import StateSpace, compile_conflict
 
 __version__ = "0.1.0"
 

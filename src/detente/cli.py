@@ -18,12 +18,13 @@ from typing import Any
 import click
 
 from . import __version__
-from .analysis import CONCEPTS, analyze, concept_name
+from .analyses.stability import CONCEPTS, analyze, concept_name
 from .cases import DEFAULT_CASE, case_path, list_cases, load_case
 from .errors import DetenteError, ModelError
 from .io.files import dump_model, load_model, locate_error
-from .model import Conflict
-from .space import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES, StateSpace, compile_conflict
+from .limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES
+from .model.conflict import Conflict
+from .space.state_space import StateSpace, compile_conflict
 
 
 def _fail(message: str) -> None:
@@ -222,7 +223,7 @@ def analyze_cmd(
             writer.writerow(row)
         click.echo(out.getvalue(), nl=False)
     else:
-        from .report_text import print_stability
+        from .render.terminal import print_stability
 
         print_stability(conflict, result, summary=summary)
 
@@ -276,7 +277,7 @@ show_case.name = "show-case"
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the detente/1 model format."""
-    from .schema import model_schema
+    from .model.schema import model_schema
 
     click.echo(json.dumps(model_schema(), indent=2))
 
@@ -322,7 +323,7 @@ def coalitions_cmd(
     """Which equilibria coalitions can break (joint moves every member prefers), and how."""
     import numpy as np
 
-    from .coalitions import coalition_name, coalition_report
+    from .analyses.coalitions import coalition_name, coalition_report
 
     conflict = resolve_model(file, case)
     space = _compile(conflict, max_states)
@@ -386,7 +387,7 @@ def explain_cmd(
 
     Usage: detente explain FILE STATE, or detente explain --case NAME STATE.
     """
-    from .explain import DEFAULT_EXPLAIN_CONCEPTS, explain
+    from .analyses.explain import DEFAULT_EXPLAIN_CONCEPTS, explain
 
     if state is None and case is not None and file is not None:
         state, file = str(file), None  # "--case NAME STATE": STATE landed in FILE's place
@@ -438,8 +439,8 @@ def compare(
 ) -> None:
     """Compare the model's strategies side by side: equilibria, what the conflict reaches
     from the status quo, and the outcomes, per solution concept."""
-    from .strategies import compare as compare_strategies
-    from .strategies import print_comparison
+    from .analyses.strategies import compare as compare_strategies
+    from .analyses.strategies import print_comparison
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -487,8 +488,8 @@ def sweep(
 ) -> None:
     """Hold an option (a dial such as sanctions, or a Y/N option) at each of its levels in
     turn and show, per solution concept, the outcome the conflict reaches."""
-    from .strategies import print_sweep
-    from .strategies import sweep as sweep_option
+    from .analyses.strategies import print_sweep
+    from .analyses.strategies import sweep as sweep_option
 
     if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise DetenteError(f"--plot {plot}: give a .png, .svg or .pdf file")
@@ -547,7 +548,7 @@ def hypergame(
     """Misperception: each DM's stability in the game it believes it is in, and the
     hyper-equilibria (first-level hypergame); with --correct, what changes when a belief
     is corrected."""
-    from .hypergame import correct, hypergame_analysis, print_correction, print_hypergame
+    from .analyses.hypergame import correct, hypergame_analysis, print_correction, print_hypergame
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -642,7 +643,7 @@ def uncertainty(
     """Uncertain preferences (alternatives, uncertain order): for every state and concept
     the probability that it is an equilibrium and that it is reached from the status quo,
     and for every strategy the probability of each outcome.  Ctrl-C keeps finished work."""
-    from .uncertainty import print_uncertainty, uncertainty_analysis
+    from .analyses.uncertainty import print_uncertainty, uncertainty_analysis
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -696,7 +697,7 @@ def inverse_cmd(
     fmt: str,
 ) -> None:
     """The smallest change of preferences that makes TARGET an equilibrium."""
-    from .inverse import inverse
+    from .analyses.inverse import inverse
 
     space = _compile(resolve_model(file, case), max_states)
     ref: int | str = int(target) if target.isdigit() else target
@@ -820,7 +821,7 @@ def paths_cmd(
     coalition with --moves coalitions), and nobody moves twice in a row.  For every
     equilibrium and every --to STATE: is it reachable, and a shortest path.
     """
-    from .paths import print_status_quo, status_quo_analysis
+    from .analyses.paths import print_status_quo, status_quo_analysis
 
     space = _compile(resolve_model(file, case), max_states)
     result = status_quo_analysis(
@@ -896,7 +897,7 @@ def graph_cmd(
     equilibria, and the states on the shortest paths between them.  Edges are coloured by
     the decision maker who moves; improvements are solid, other moves dashed.
     """
-    from .graph import GRAPH_FORMATS, transition_graph
+    from .analyses.graph import GRAPH_FORMATS, transition_graph
 
     suffix = out.suffix.lower().lstrip(".")
     if suffix not in GRAPH_FORMATS:
@@ -987,7 +988,7 @@ def diagnose_cmd(
     """Read preferences from what decision makers were seen to do: revealed preferences,
     each hypothesis' fit, likelihood and posterior, the smallest change that fits the
     record, and what the posterior means for each strategy's outcomes."""
-    from .diagnose import (
+    from .analyses.diagnose import (
         bundled_history,
         diagnose,
         history_model,
@@ -1143,12 +1144,12 @@ def report_cmd(
 ) -> None:
     """Answer the case's questions from the analyses and write a self-contained HTML report
     (default: the bundled North Korea case, out/report.html); print a short summary."""
-    from .report import DEFAULT_REPORT_CONCEPTS, build_report
+    from .report.brief import DEFAULT_REPORT_CONCEPTS, build_report
 
     conflict = resolve_model(file, case, default_case=True)
     case_name = case if case is not None else (DEFAULT_CASE if file is None else None)
     if history_path is None and case_name is not None:
-        from .diagnose import bundled_history
+        from .analyses.diagnose import bundled_history
 
         history_path = bundled_history(case_name)
     result = build_report(

@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ModelError
-from ..model import Conflict
+from ..model.conflict import Conflict
 
 __all__ = ["DEFAULT_CASE", "case_path", "case_text", "list_cases", "load_case"]
 

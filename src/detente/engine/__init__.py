@@ -3,7 +3,8 @@
 It imports nothing from the interfaces (CLI, web, report); they import it.
 """
 
-from .reach import coalition_reach_min, gather_max, gather_min, improvements
+from .arrays import gather_max, gather_min, improvements
+from .reach import coalition_reach_min
 from .stability import gmr_stable, nash_stable, seq_stable, sim_stable, smr_stable
 
 __all__ = [

@@ -71,7 +71,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import DetenteError
-from .reach import BOTTOM, extend
+from .arrays import BOTTOM, extend
 
 __all__ = [
     "MAX_HORIZON",

@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .reach import BOTTOM, TOP, gather_max, gather_min, improvements
+from .arrays import BOTTOM, TOP, gather_max, gather_min, improvements
 
 __all__ = ["BlockMoves", "DenseLayout", "MoveSet", "PaddedMoves", "as_move_set"]
 

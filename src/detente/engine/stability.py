@@ -25,8 +25,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .arrays import BOTTOM, extend, improvements
 from .moves import MoveSet, as_move_set
-from .reach import BOTTOM, coalition_reach_min, extend, improvements
+from .reach import coalition_reach_min
 
 __all__ = [
     "gmr_stable",

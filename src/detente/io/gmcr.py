@@ -41,10 +41,10 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import Location, ModelError, SizeLimitError, format_location
-from ..model import Conflict
-from ..space import DEFAULT_MAX_STATES
-from ..statements import StatementError, Taken, parse_statement
-from .files import line_of, parse_json, validation_to_model_error
+from ..limits import DEFAULT_MAX_STATES
+from ..model.conflict import Conflict
+from ..model.statements import StatementError, Taken, parse_statement
+from .documents import line_of, parse_json, validation_to_model_error
 
 __all__ = ["gmcr_to_conflict"]
 

@@ -496,7 +496,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.get("/api/schema", tags=["service"], summary="JSON Schema of the detente/1 format")
     def get_schema() -> dict[str, Any]:
-        from ..schema import model_schema
+        from ..model.schema import model_schema
 
         return model_schema()
 

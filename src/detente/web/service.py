@@ -20,12 +20,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .. import __version__
-from ..analysis import CONCEPTS, StabilityResult, concept_name, stable_for
+from ..analyses.stability import CONCEPTS, StabilityResult, concept_name, stable_for
 from ..errors import DetenteError, ModelError, SizeLimitError, format_location
-from ..io.files import line_of, model_from_data, parse_document, validation_to_model_error
-from ..model import Conflict, Option
-from ..space import StateSpace, compile_conflict, dense_rank, preference_scores
-from ..statements import StatementError, parse_statement
+from ..io.documents import line_of, parse_document, validation_to_model_error
+from ..io.files import model_from_data
+from ..model.conflict import Conflict, Option
+from ..model.statements import StatementError, parse_statement
+from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from ..words import describe_state
 from . import schemas
 
 Progress = Callable[[int | None, int | None, str], None]
@@ -373,8 +375,7 @@ def run_states(request: schemas.StatesRequest, space: StateSpace, progress: Prog
 
 def run_analyze(request: schemas.AnalyzeRequest, space: StateSpace, progress: Progress) -> dict:
     """Stability of every state for every DM under each concept (``detente analyze``)."""
-    from ..coalitions import describe_state
-    from ..strategies import outcome_table
+    from ..analyses.strategies import outcome_table
 
     names = _concepts(request.concepts)
     result = StabilityResult(space)
@@ -405,7 +406,7 @@ def run_analyze(request: schemas.AnalyzeRequest, space: StateSpace, progress: Pr
 
 
 def run_explain(request: schemas.ExplainRequest, space: StateSpace, progress: Progress) -> dict:
-    from ..explain import DEFAULT_EXPLAIN_CONCEPTS, explain
+    from ..analyses.explain import DEFAULT_EXPLAIN_CONCEPTS, explain
 
     concepts = _concepts(request.concepts, DEFAULT_EXPLAIN_CONCEPTS)
     return explain(space, _state_ref(request.state), request.dm, concepts).to_json()
@@ -413,8 +414,8 @@ def run_explain(request: schemas.ExplainRequest, space: StateSpace, progress: Pr
 
 def run_paths(request: schemas.PathsRequest, space: StateSpace, progress: Progress) -> dict:
     """Status quo analysis and the transition graph around it (with a layout)."""
-    from ..graph import transition_graph
-    from ..paths import status_quo_analysis
+    from ..analyses.graph import transition_graph
+    from ..analyses.paths import status_quo_analysis
 
     progress(None, None, "stability analysis")
     result = status_quo_analysis(
@@ -436,7 +437,7 @@ def run_paths(request: schemas.PathsRequest, space: StateSpace, progress: Progre
 def run_coalitions(
     request: schemas.CoalitionsRequest, space: StateSpace, progress: Progress
 ) -> dict:
-    from ..coalitions import coalition_report
+    from ..analyses.coalitions import coalition_report
 
     if request.coalitions is None and space.n_dms > WebLimits.max_all_coalitions_dms:
         raise SizeError(
@@ -450,7 +451,7 @@ def run_coalitions(
 
 
 def run_compare(request: schemas.CompareRequest, space: StateSpace, progress: Progress) -> dict:
-    from ..strategies import compare
+    from ..analyses.strategies import compare
 
     progress(None, None, f"comparing {len(space.conflict.strategies) + 1} strategies")
     return compare(space, _concepts(request.concepts), moves=request.moves).to_json()
@@ -458,7 +459,7 @@ def run_compare(request: schemas.CompareRequest, space: StateSpace, progress: Pr
 
 def run_sweep(request: schemas.SweepRequest, space: StateSpace, progress: Progress) -> dict:
     """The pressure dial: outcomes with an option held at each of its levels."""
-    from ..strategies import sweep
+    from ..analyses.strategies import sweep
 
     progress(None, None, f"holding {request.option} at each level")
     result = sweep(
@@ -475,7 +476,7 @@ def run_sweep(request: schemas.SweepRequest, space: StateSpace, progress: Progre
 
 
 def run_hypergame(request: schemas.HypergameRequest, space: StateSpace, progress: Progress) -> dict:
-    from ..hypergame import correct, hypergame_analysis
+    from ..analyses.hypergame import correct, hypergame_analysis
 
     concepts = _concepts(request.concepts)
     if request.correct:
@@ -488,7 +489,7 @@ def run_hypergame(request: schemas.HypergameRequest, space: StateSpace, progress
 def run_uncertainty(
     request: schemas.UncertaintyRequest, space: StateSpace, progress: Progress
 ) -> dict:
-    from ..uncertainty import uncertainty_analysis
+    from ..analyses.uncertainty import uncertainty_analysis
 
     def on_result(done: int, total: int) -> None:
         progress(done, total, f"{done} of {total} preference profiles analysed")
@@ -508,7 +509,7 @@ def run_uncertainty(
 
 
 def run_inverse(request: schemas.InverseRequest, space: StateSpace, progress: Progress) -> dict:
-    from ..inverse import inverse
+    from ..analyses.inverse import inverse
 
     progress(None, None, "searching for the fewest preference changes")
     return inverse(
@@ -524,7 +525,7 @@ def run_inverse(request: schemas.InverseRequest, space: StateSpace, progress: Pr
 
 def report_available() -> bool:
     try:
-        from .. import report
+        from ..report.brief import brief as report
     except ImportError:
         return False
     return hasattr(report, "build_report")
@@ -534,7 +535,7 @@ def run_report(request: schemas.ReportRequest, space: StateSpace, progress: Prog
     """The HTML report of :mod:`detente.report` (when that module is installed)."""
     if not report_available():
         raise DetenteError("HTML reports are not available in this version of detente")
-    from .. import report
+    from ..report.brief import brief as report
 
     progress(None, None, "running the analyses of the report")
     options: dict[str, Any] = {"jobs": 1}

@@ -45,11 +45,11 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import CONCEPTS
-from .errors import DetenteError, SizeLimitError
-from .model import Conflict
+from ..errors import DetenteError, SizeLimitError
+from ..model.conflict import Conflict
+from ..space.state_space import StateSpace, compile_conflict
 from .paths import DEFAULT_COALITION_BUDGET, StatusQuoResult, status_quo_analysis
-from .space import StateSpace, compile_conflict
+from .stability import CONCEPTS
 
 __all__ = [
     "DEFAULT_MAX_DRAWN_NODES",

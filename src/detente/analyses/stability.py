@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from .engine import gmr_stable, nash_stable, seq_stable, sim_stable, smr_stable
-from .errors import DetenteError
-from .model import Conflict
-from .space import StateSpace, compile_conflict
+from ..engine import gmr_stable, nash_stable, seq_stable, sim_stable, smr_stable
+from ..errors import DetenteError
+from ..model.conflict import Conflict
+from ..space.state_space import StateSpace, compile_conflict
 
 #: Concepts in the order they are reported.
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
@@ -109,7 +109,7 @@ def stable_for(
         return _sim(space, moves, ranks, dm)
     if concept == "SEQSIM":
         return seq_stable(move_sets, ranks, dm, improving) & _sim(space, moves, ranks, dm)
-    from .engine.limited_move import limited_move_stable, nonmyopic_stable
+    from ..engine.limited_move import limited_move_stable, nonmyopic_stable
 
     if concept == "NM":
         return nonmyopic_stable(_padded(space, moves), ranks, dm)

@@ -20,33 +20,26 @@ Everything here is vectorised over states; there is no Python loop over states.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from .engine.moves import BlockMoves, DenseLayout, MoveSet, PaddedMoves, block_move_sets
-from .engine.reach import compact
-from .errors import Location, ModelError, SizeLimitError
-from .model import Condition, Conflict
-from .statements import StatementError, parse_statement
+from ..engine.arrays import compact
+from ..engine.moves import BlockMoves, DenseLayout, MoveSet, PaddedMoves, block_move_sets
+from ..errors import Location, ModelError, SizeLimitError
+from ..limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES
+from ..model.conflict import Condition, Conflict
+from ..model.statements import StatementError, parse_statement
+from ..model.values import label_tokens, option_value, pattern_constraints
 
 __all__ = [
-    "DEFAULT_MAX_STATES",
     "StateSpace",
     "compile_conflict",
     "condition_mask",
     "pattern_constraints",
 ]
-
-#: Largest number of option combinations compiled unless told otherwise (``--max-states`` on
-#: the command line, or the ``DETENTE_MAX_STATES`` environment variable).
-DEFAULT_MAX_STATES = int(os.environ.get("DETENTE_MAX_STATES", 2**23))
-
-#: Memory budget in bytes (``--max-memory`` in GiB, or ``DETENTE_MAX_MEMORY_GB``).
-DEFAULT_MAX_MEMORY = float(os.environ.get("DETENTE_MAX_MEMORY_GB", 16)) * 2**30
 
 _CHUNK = 1 << 21  # rows x alternatives handled at once when building moves
 
@@ -60,74 +53,6 @@ def compile_memory_estimate(n_options: int, n_dms: int, total: int) -> float:
     (benchmarks/engine.py).
     """
     return float(total) * (n_options + 16 + n_dms * (12 + 16)) + 64 * 2**20
-
-
-def _as_value(raw: Any, top: int, name: str, loc: Location) -> int:
-    """Turn Y/N/true/false/level into an integer option value."""
-    if isinstance(raw, bool):
-        value = int(raw)
-    elif isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, str) and raw.strip().upper() in ("Y", "N", "YES", "NO"):
-        value = 1 if raw.strip().upper() in ("Y", "YES") else 0
-        if top != 1:
-            raise ModelError(f"option {name!r} has levels 0..{top}; give a level, not {raw!r}", loc)
-    elif isinstance(raw, str) and raw.strip().isdigit():
-        value = int(raw)
-    else:
-        raise ModelError(f"{raw!r} is not a value of option {name!r}", loc)
-    if not 0 <= value <= top:
-        raise ModelError(f"value {value} is outside 0..{top} for option {name!r}", loc)
-    return value
-
-
-def _label_tokens(conflict: Conflict, text: str) -> list[str] | None:
-    """Split a label or pattern into one token per option, or None if it cannot be."""
-    m = len(conflict.options)
-    stripped = text.strip()
-    if any(sep in stripped for sep in (".", " ", ",", "/")):
-        tokens = [t for t in stripped.replace(",", " ").replace(".", " ").replace("/", " ").split()]
-    else:
-        tokens = list(stripped)
-    return tokens if len(tokens) == m else None
-
-
-def pattern_constraints(
-    conflict: Conflict, pattern: str | dict[str, Any], loc: Location
-) -> list[tuple[int, int]]:
-    """Resolve a condition pattern to ``[(option index, value), ...]``.
-
-    A pattern is a mapping ``{option: value}`` or a string with one token per option (one
-    character each when no option has more than ten levels, else separated by '.'), where
-    '-' means "don't care".
-    """
-    index = conflict.option_index
-    if isinstance(pattern, dict):
-        out = []
-        for name, raw in pattern.items():
-            if name not in index:
-                raise ModelError(f"unknown option {name!r}", (*loc, name))
-            k = index[name]
-            out.append((k, _as_value(raw, conflict.options[k].top, name, (*loc, name))))
-        if not out:
-            raise ModelError("an empty condition would match every state", loc)
-        return out
-    tokens = _label_tokens(conflict, pattern)
-    if tokens is None:
-        raise ModelError(
-            f"pattern {pattern!r} needs one entry per option ({len(conflict.options)}),"
-            " '-' for don't care",
-            loc,
-        )
-    out = []
-    for k, token in enumerate(tokens):
-        if token == "-":
-            continue
-        option = conflict.options[k]
-        out.append((k, _as_value(token, option.top, option.name, loc)))
-    if not out:
-        raise ModelError("an all-'-' pattern would match every state", loc)
-    return out
 
 
 def condition_mask(
@@ -346,12 +271,12 @@ class StateSpace:
             return self._index_of_values(values, str(ref), loc)
         if isinstance(ref, str):
             text = ref.strip()
-            tokens = _label_tokens(conflict, text)
+            tokens = label_tokens(conflict, text)
             if tokens is not None and "-" not in tokens:
                 try:
                     values = np.array(
                         [
-                            _as_value(t, conflict.options[k].top, self.option_names[k], loc)
+                            option_value(t, conflict.options[k].top, self.option_names[k], loc)
                             for k, t in enumerate(tokens)
                         ],
                         dtype=np.int64,

@@ -60,11 +60,11 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import CONCEPTS, StabilityResult, analyze, concept_name, stable_for
-from .engine.reach import compact
-from .errors import DetenteError, ModelError
-from .model import Conflict, Perception
-from .space import StateSpace, compile_conflict, dense_rank, preference_scores
+from ..engine.arrays import compact
+from ..errors import DetenteError, ModelError
+from ..model.conflict import Conflict, Perception
+from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from .stability import CONCEPTS, StabilityResult, analyze, concept_name, stable_for
 
 __all__ = [
     "Correction",

@@ -54,13 +54,15 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import CONCEPTS, analyze, concept_name
-from .engine.moves import DenseLayout, MoveSet, PaddedMoves, block_move_sets
-from .engine.reach import compact
-from .errors import DetenteError, ModelError, SizeLimitError
-from .model import Condition, Conflict, Strategy
-from .space import StateSpace, compile_conflict, pattern_constraints
-from .statements import StatementError, parse_statement
+from ..engine.arrays import compact
+from ..engine.moves import DenseLayout, MoveSet, PaddedMoves, block_move_sets
+from ..errors import DetenteError, ModelError, SizeLimitError
+from ..model.conflict import Condition, Conflict, Strategy
+from ..model.statements import StatementError, parse_statement
+from ..model.values import pattern_constraints
+from ..space.state_space import StateSpace, compile_conflict
+from ..words import value_text
+from .stability import CONCEPTS, analyze, concept_name
 
 __all__ = [
     "BASELINE",
@@ -105,14 +107,8 @@ class Commitment:
 
     def text(self, space: StateSpace) -> str:
         """``sanctions=10, assurance=N`` (or ``nothing`` for the baseline)."""
-        parts = [f"{space.option_names[k]}={_value_text(space, k, v)}" for k, v in self.values]
+        parts = [f"{space.option_names[k]}={value_text(space, k, v)}" for k, v in self.values]
         return ", ".join(parts) or "nothing"
-
-
-def _value_text(space: StateSpace, option: int, value: int) -> str:
-    if space.radices[option] == 2:
-        return "Y" if value else "N"
-    return str(int(value))
 
 
 def commitment_of(
@@ -905,7 +901,7 @@ class SweepResult:
 
     def level_text(self, level: int) -> str:
         k = self.space.option_names.index(self.option)
-        return _value_text(self.space, k, level)
+        return value_text(self.space, k, level)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON of ``detente sweep --format json`` (documented in docs/strategies.md)."""
@@ -983,7 +979,7 @@ def sweep(
     rows = []
     for level in levels:
         values = tuple(sorted((*base, (k, level))))
-        shown = _value_text(parent, k, level)
+        shown = value_text(parent, k, level)
         name = f"{option}={shown}" + (f" within {within!r}" if within else "")
         rows.append(_report(parent, Commitment(name=name, values=values), names, moves))
     return SweepResult(

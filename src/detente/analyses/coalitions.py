@@ -83,12 +83,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .analysis import analyze, concept_name
-from .engine import coalition_reach_min, gmr_stable, improvements, nash_stable, smr_stable
-from .engine.reach import BOTTOM, TOP
-from .errors import DetenteError
-from .model import Conflict
-from .space import StateSpace, compile_conflict
+from ..engine import coalition_reach_min, gmr_stable, improvements, nash_stable, smr_stable
+from ..engine.arrays import BOTTOM, TOP
+from ..errors import DetenteError
+from ..model.conflict import Conflict
+from ..space.state_space import StateSpace, compile_conflict
+from ..words import describe_state, dm_index, join_words, ordinal, state_phrase
+from .stability import analyze, concept_name
 
 __all__ = [
     "COALITION_CONCEPTS",
@@ -106,12 +107,8 @@ __all__ = [
     "coalition_reach",
     "coalition_report",
     "coalitional_improvements",
-    "describe_state",
-    "join_words",
     "move_phrase",
-    "ordinal",
     "reach_tree",
-    "state_phrase",
 ]
 
 #: Coalition stability concepts, named after their noncooperative counterparts.
@@ -147,22 +144,8 @@ def coalition_members(space: StateSpace, ref: str | int | Iterable[str | int]) -
         raise DetenteError("a coalition needs at least one decision maker")
     members = set()
     for item in items:
-        members.add(_dm_index(space, item))
+        members.add(dm_index(space, item))
     return tuple(sorted(members))
-
-
-def _dm_index(space: StateSpace, item: str | int) -> int:
-    if isinstance(item, int) and not isinstance(item, bool):
-        if 0 <= item < space.n_dms:
-            return item
-        raise DetenteError(f"decision maker index {item} is out of range 0..{space.n_dms - 1}")
-    text = str(item).strip()
-    if text in space.dm_names:
-        return space.dm_names.index(text)
-    folded = [name.casefold() for name in space.dm_names]
-    if text.casefold() in folded:
-        return folded.index(text.casefold())
-    raise DetenteError(f"unknown decision maker {text!r} (known: {', '.join(space.dm_names)})")
 
 
 def coalition_name(space: StateSpace, coalition: Coalition) -> str:
@@ -197,34 +180,6 @@ def coalition_class(
 
 
 # -- describing states and moves -----------------------------------------------------------------
-def describe_state(
-    space: StateSpace, state: int, skip: Iterable[int] = (), empty: str = "no option taken"
-) -> str:
-    """What is taken in a state, in the model's names: 'Delay, Insist', 'sanctions at 6'.
-
-    Binary options are named when taken; dials are given with their level.  Options in
-    ``skip`` and options whose value differs inside a merged state are left out; ``empty``
-    is said when nothing is left.
-    """
-    skipped = set(skip)
-    parts = []
-    for k, option in enumerate(space.conflict.options):
-        if k in skipped or (space.fixed is not None and not space.fixed[state, k]):
-            continue
-        value = int(space.values[state, k])
-        if option.binary:
-            if value:
-                parts.append(option.name)
-        else:
-            parts.append(f"{option.name} at {value}")
-    return ", ".join(parts) or empty
-
-
-def state_phrase(space: StateSpace, state: int) -> str:
-    """'state 5 (Delay, Insist)': the 1-based number and what is taken."""
-    return f"state {state + 1} ({describe_state(space, state)})"
-
-
 @dataclass(frozen=True)
 class Step:
     """One unilateral move: DM ``dm`` moves from ``source`` to ``target`` (0-based states).
@@ -300,21 +255,6 @@ def move_phrase(space: StateSpace, step: Step, form: str = "ing") -> str:
         move = {"ing": "moving", "base": "move", "s": "moves"}[form]
         return f"{move} to state {step.target + 1}"
     return join_words([f"{verb} {join_words(objects)}" for verb, objects in grouped.items()])
-
-
-def join_words(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 21st, ..."""
-    if 10 <= number % 100 <= 20:
-        return f"{number}th"
-    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
 
 
 # -- reachability ---------------------------------------------------------------------------------

@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import concept_name, stable_for
-from .errors import DetenteError
-from .model import Conflict
-from .space import StateSpace, compile_conflict, dense_rank, prioritization_scores
-from .statements import parse_statement
+from ..errors import DetenteError
+from ..model.conflict import Conflict
+from ..model.statements import parse_statement
+from ..space.state_space import StateSpace, compile_conflict, dense_rank, prioritization_scores
+from .stability import concept_name, stable_for
 
 __all__ = ["InverseResult", "PreferenceChange", "inverse"]
 

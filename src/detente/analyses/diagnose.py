@@ -79,11 +79,12 @@ from pydantic import (
     model_validator,
 )
 
-from .analysis import concept_name, stable_for
-from .coalitions import describe_state
-from .errors import DetenteError, Location, ModelError
-from .model import Alternative, Conflict, OptionValue, Preferences, StateRef
-from .space import StateSpace, compile_conflict, dense_rank, pattern_constraints, preference_scores
+from ..errors import DetenteError, Location, ModelError
+from ..model.conflict import Alternative, Conflict, OptionValue, Preferences, StateRef
+from ..model.values import pattern_constraints
+from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from ..words import describe_state, dm_index, state_phrase
+from .stability import concept_name, stable_for
 
 __all__ = [
     "DEFAULT_EPSILON",
@@ -105,6 +106,14 @@ __all__ = [
     "report_section",
     "resolve_history",
 ]
+
+#: How the diagnosis says that a state has no option taken.
+NOTHING = "nothing taken"
+
+
+def _phrase(space: StateSpace, state: int) -> str:
+    """'state 5 (Delay, Insist)', saying 'nothing taken' for a state with no option taken."""
+    return state_phrase(space, state, empty=NOTHING)
 
 HISTORY_FORMAT = "detente-history/1"
 #: Probability that a DM errs on one observation (the error model).
@@ -247,14 +256,14 @@ class History(_Strict):
         """Name this history's file and line in an error found while resolving it."""
         if error.source is not None or self._path is None:
             return error
-        from .io.files import line_of
+        from ..io.documents import line_of
 
         return error.located(str(self._path), line_of(self._node, error.loc))
 
 
 def parse_history(text: str, source: str = "<history>") -> History:
     """Parse and validate history text (YAML or JSON), locating any error in the document."""
-    from .io.files import line_of, parse_document, validation_to_model_error
+    from ..io.documents import line_of, parse_document, validation_to_model_error
 
     data, node = parse_document(text, source)
     if not isinstance(data, dict):
@@ -286,7 +295,7 @@ def parse_history(text: str, source: str = "<history>") -> History:
 
 def load_history(path: str | Path) -> History:
     """Load a ``detente-history/1`` file (YAML or JSON)."""
-    from .io.files import read_text
+    from ..io.documents import read_text
 
     text = read_text(path)
     return parse_history(text, str(path))
@@ -304,8 +313,8 @@ def history_model(history: History) -> Conflict | None:
     """The model a history names (``model:``): a bundled case or a path next to the file."""
     if history.model is None:
         return None
-    from .cases import list_cases, load_case
-    from .io.files import load_model
+    from ..cases import list_cases, load_case
+    from ..io.files import load_model
 
     if history.model in list_cases():
         return load_case(history.model)
@@ -347,11 +356,11 @@ class Observation:
         if self.kind == "move":
             assert self.target is not None
             what = (
-                f"{who} moved from {state_phrase(space, self.source)} to"
-                f" {state_phrase(space, self.target)}"
+                f"{who} moved from {_phrase(space, self.source)} to"
+                f" {_phrase(space, self.target)}"
             )
         else:
-            what = f"{who} stayed at {state_phrase(space, self.source)}"
+            what = f"{who} stayed at {_phrase(space, self.source)}"
         return f"step {self.step}{self.when()}: {what}"
 
     def to_json(self, space: StateSpace) -> dict[str, Any]:
@@ -370,14 +379,6 @@ class Observation:
 
 def _state_json(space: StateSpace, state: int) -> dict[str, Any]:
     return {"id": state + 1, "label": space.label(state), "words": state_words(space, state)}
-
-
-def _dm_index(space: StateSpace, name: str, loc: Location) -> int:
-    if name not in space.dm_names:
-        raise ModelError(
-            f"unknown decision maker {name!r} (known: {', '.join(space.dm_names)})", loc
-        )
-    return space.dm_names.index(name)
 
 
 def unilateral_targets(space: StateSpace, dm: int, state: int) -> np.ndarray:
@@ -465,9 +466,9 @@ def _resolve(space: StateSpace, history: History) -> list[Observation]:
     else:
         raise ModelError("give the first state ('start'): the model has no status quo", ())
     for k, name in enumerate(history.dms):
-        _dm_index(space, name, ("dm",) if isinstance(history.dm, str) else ("dm", k))
+        dm_index(space, name, ("dm",) if isinstance(history.dm, str) else ("dm", k), exact=True)
     for k, hypothesis in enumerate(history.hypotheses):
-        _dm_index(space, hypothesis.dm, ("hypotheses", k, "dm"))
+        dm_index(space, hypothesis.dm, ("hypotheses", k, "dm"), exact=True)
     out: list[Observation] = []
     for k, step in enumerate(history.steps):
         loc: Location = ("steps", k)
@@ -476,10 +477,10 @@ def _resolve(space: StateSpace, history: History) -> list[Observation]:
             names = step.stayers
             for j, name in enumerate(names):
                 where = (*loc, "stayed") + ((j,) if isinstance(step.stayed, list) else ())
-                dm = _dm_index(space, name, where)
+                dm = dm_index(space, name, where, exact=True)
                 if unilateral_targets(space, dm, current).size == 0:
                     raise ModelError(
-                        f"{name} has no move from {state_phrase(space, current)}, so its"
+                        f"{name} has no move from {_phrase(space, current)}, so its"
                         " staying there says nothing",
                         where,
                     )
@@ -491,13 +492,13 @@ def _resolve(space: StateSpace, history: History) -> list[Observation]:
             target = _apply_changes(space, current, step.changes or {}, (*loc, "set"))
         if target == current:
             raise ModelError(
-                f"the step does not change the state ({state_phrase(space, current)});"
+                f"the step does not change the state ({_phrase(space, current)});"
                 " use 'stayed' for a DM that could have moved and did not",
                 loc,
             )
         owners = _changed_owners(space, current, target)
         if step.by is not None:
-            dm = _dm_index(space, step.by, (*loc, "by"))
+            dm = dm_index(space, step.by, (*loc, "by"), exact=True)
         elif len(owners) == 1:
             dm = next(iter(owners))
         else:
@@ -512,7 +513,7 @@ def _resolve(space: StateSpace, history: History) -> list[Observation]:
         if target not in set(unilateral_targets(space, dm, current).tolist()):
             raise ModelError(
                 f"impossible move: {space.dm_names[dm]} cannot move from"
-                f" {state_phrase(space, current)} to {state_phrase(space, target)}:"
+                f" {_phrase(space, current)} to {_phrase(space, target)}:"
                 f" {_impossible_reason(space, dm, current, target)}",
                 (*loc, "by") if step.by is not None else loc,
             )
@@ -527,7 +528,7 @@ def _apply_changes(space: StateSpace, current: int, changes: dict[str, Any], loc
         unknown = [space.option_names[k] for k in np.flatnonzero(~space.fixed[current])]
         if not set(unknown) <= set(changes):
             raise ModelError(
-                f"the previous state {state_phrase(space, current)} is a merged state whose"
+                f"the previous state {_phrase(space, current)} is a merged state whose"
                 f" {', '.join(unknown)} vary: give the whole state ('state') instead of 'set'",
                 loc,
             )
@@ -562,12 +563,7 @@ def state_words(space: StateSpace, state: int, skip: Iterable[int] = ()) -> str:
     Binary options are named when taken, dials with their level; options in ``skip`` and
     options that vary inside a merged state are left out.  'nothing taken' if nothing is.
     """
-    return describe_state(space, state, skip, empty="nothing taken")
-
-
-def state_phrase(space: StateSpace, state: int) -> str:
-    """'state 5 (Delay, Insist)': the 1-based number and what is taken."""
-    return f"state {state + 1} ({state_words(space, state)})"
+    return describe_state(space, state, skip, empty=NOTHING)
 
 
 def contrast(space: StateSpace, a: int, b: int) -> tuple[str, str, str]:
@@ -1333,7 +1329,7 @@ def diagnose(
         names = record.dms
     else:
         names = [space.dm_names[i] for i in sorted({o.dm for o in observations})]
-    chosen = [_dm_index(space, name, ()) for name in names]
+    chosen = [dm_index(space, name, (), exact=True) for name in names]
     result = Diagnosis(space, record, concept, e, observations, [])
     for dm in chosen:
         extra = (hypotheses or {}).get(space.dm_names[dm], [])
@@ -1380,7 +1376,7 @@ def _diagnose_dm(
         for obs in observations:
             if obs.kind == "stay":
                 conditions.append(
-                    f"step {obs.step}: {state_phrase(space, obs.source)} is {concept}-stable"
+                    f"step {obs.step}: {_phrase(space, obs.source)} is {concept}-stable"
                     f" for {who}: each move it prefers from there can be answered by the"
                     f" others ({_concept_answer(concept)}) with a state {who} likes no better"
                 )

@@ -83,12 +83,13 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import StabilityResult, analyze, concept_name, stable_for
-from .errors import DetenteError, ModelError, SizeLimitError
-from .model import Conflict
-from .space import StateSpace, compile_conflict, dense_rank, preference_scores
-from .statements import parse_statement
-from .strategies import OTHER
+from ..analyses.stability import StabilityResult, analyze, concept_name, stable_for
+from ..analyses.strategies import OTHER
+from ..errors import DetenteError, ModelError, SizeLimitError
+from ..model.conflict import Conflict
+from ..model.statements import parse_statement
+from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from ..words import describe_state, state_phrase, value_text
 
 __all__ = [
     "DEFAULT_MAX_CHANGES",
@@ -283,25 +284,10 @@ def choose_roles(
 
 
 # -- states and steps ---------------------------------------------------------------------------
-def _describe(space: StateSpace, state: int) -> str:
-    from .coalitions import describe_state
-
-    return describe_state(space, state)
-
-
 def _state_json(space: StateSpace, state: int) -> dict[str, Any]:
-    return {"id": state + 1, "label": space.label(state), "description": _describe(space, state)}
+    description = describe_state(space, state)
+    return {"id": state + 1, "label": space.label(state), "description": description}
 
-
-def _phrase(space: StateSpace, state: int) -> str:
-    return f"state {state + 1} ({_describe(space, state)})"
-
-
-def _value_text(space: StateSpace, option: str, value: int) -> str:
-    k = space.option_names.index(option)
-    if space.radices[k] == 2:
-        return "Y" if value else "N"
-    return str(int(value))
 
 
 @dataclass(frozen=True)
@@ -323,6 +309,7 @@ class DecisiveStatement:
             "holds_before": self.before,
             "holds_after": self.after,
         }
+
 
 
 def decisive_statement(
@@ -393,7 +380,8 @@ class PathStep:
     def change_text(self, space: StateSpace) -> str:
         return (
             ", ".join(
-                f"{o} {_value_text(space, o, a)}→{_value_text(space, o, b)}"
+                f"{o} {value_text(space, space.option_names.index(o), a)}"
+                f"→{value_text(space, space.option_names.index(o), b)}"
                 for o, a, b in self.changes
             )
             or "no option changes"
@@ -1021,7 +1009,7 @@ def _good_outcomes(space: StateSpace, at_least: str | None) -> set[str]:
 
 
 def _strategy_section(report: Report, stability: StabilityResult) -> None:
-    from .strategies import compare
+    from ..analyses.strategies import compare
 
     space = report.space
     roles = report.roles
@@ -1035,7 +1023,7 @@ def _strategy_section(report: Report, stability: StabilityResult) -> None:
     given = list(space.conflict.strategies)
     comparison = compare(space, report.concepts, strategies=given, baseline=True) if given else None
     if comparison is None:
-        from .strategies import analyse_strategy
+        from ..analyses.strategies import analyse_strategy
 
         reports = [analyse_strategy(space, report.concepts)]
         if report.strategies_note is None:
@@ -1070,7 +1058,7 @@ def _strategy_section(report: Report, stability: StabilityResult) -> None:
             )
             reachable.sort(key=lambda item: (item[1], item[0]))
             verdicts[concept].states = reachable
-            verdicts[concept].state_words = [_phrase(space, st) for st, _ in reachable[:3]]
+            verdicts[concept].state_words = [state_phrase(space, st) for st, _ in reachable[:3]]
         report.strategies.append(
             StrategyFinding(
                 name=r.name,
@@ -1100,7 +1088,7 @@ def _best_path(space: StateSpace, rep: Any, outcomes: list[str]) -> tuple[list |
 
 
 def _dial_section(report: Report) -> None:
-    from .strategies import sweep
+    from ..analyses.strategies import sweep
 
     space = report.space
     roles = report.roles
@@ -1140,7 +1128,7 @@ def _agreement_states(space: StateSpace, roles: Roles) -> np.ndarray | None:
         return mask
     if roles.agreement_outcome is None:
         return None
-    from .strategies import outcome_table
+    from ..analyses.strategies import outcome_table
 
     names, table = outcome_table(space)
     return table[:, names.index(roles.agreement_outcome)]
@@ -1149,7 +1137,7 @@ def _agreement_states(space: StateSpace, roles: Roles) -> np.ndarray | None:
 def _agreement_section(
     report: Report, stability: StabilityResult, max_changes: int | None, *, joint: bool = True
 ) -> None:
-    from .paths import evolution
+    from ..analyses.paths import evolution
 
     space = report.space
     roles = report.roles
@@ -1237,7 +1225,7 @@ def _agreement_section(
 def _inverse(
     space: StateSpace, dm: int, target: int, concept: str, max_changes: int
 ) -> InverseFinding:
-    from .inverse import inverse
+    from ..analyses.inverse import inverse
 
     result = inverse(
         space,
@@ -1268,7 +1256,7 @@ def _states_list(states: np.ndarray) -> list[int]:
 
 
 def _perception_section(report: Report) -> None:
-    from .hypergame import correct
+    from ..analyses.hypergame import correct
 
     space = report.space
     conflict = space.conflict
@@ -1322,7 +1310,7 @@ def _perception_section(report: Report) -> None:
 
 
 def _why_section(report: Report) -> None:
-    from .explain import EXPLAIN_CONCEPTS, explain
+    from ..analyses.explain import EXPLAIN_CONCEPTS, explain
 
     space = report.space
     if space.status_quo is None:
@@ -1335,7 +1323,7 @@ def _why_section(report: Report) -> None:
 
 
 def _robustness_section(report: Report, *, samples: int, seed: int, jobs: int) -> None:
-    from .uncertainty import factors_of, uncertainty_analysis
+    from ..analyses.uncertainty import factors_of, uncertainty_analysis
 
     space = report.space
     conflict = space.conflict
@@ -1518,7 +1506,7 @@ def _diagnose(space: StateSpace, history: Any, *, jobs: int) -> DiagnosisFinding
     """The diagnosis section from :func:`detente.diagnose.diagnose` (its first diagnosed DM,
     with the strategy forecast)."""
     try:
-        from . import diagnose as diagnosis_module
+        from ..analyses import diagnose as diagnosis_module
     except ImportError:  # pragma: no cover - the module ships with detente
         return None
     if isinstance(history, str | Path):
@@ -1565,8 +1553,8 @@ def _graph_section(report: Report, stability: StabilityResult) -> None:
     """State-graph neighbourhoods to draw: where the conflict goes by unilateral improvements
     (with the agreement state as a target) and, when only joint moves reach the agreement,
     the joint-move path."""
-    from .graph import transition_graph
-    from .paths import StatusQuoResult, TargetReport, evolution
+    from ..analyses.graph import transition_graph
+    from ..analyses.paths import StatusQuoResult, TargetReport, evolution
 
     space = report.space
     if space.status_quo is None:
@@ -1830,9 +1818,9 @@ def _path_answer(report: Report) -> str:
         assert a.state is not None
         what = f"The agreement ({roles.agreement_outcome or 'the named state'})"
         status = (
-            f"is {_phrase(space, a.state)}, a {_join(concepts)} equilibrium"
+            f"is {state_phrase(space, a.state)}, a {_join(concepts)} equilibrium"
             if a.is_equilibrium
-            else f"is best placed at {_phrase(space, a.state)}, which is not a"
+            else f"is best placed at {state_phrase(space, a.state)}, which is not a"
             f" {_join(concepts)} equilibrium (no agreement state is)"
         )
         text = f"{what} {status}."
@@ -2171,7 +2159,7 @@ def _summary(report: Report) -> str:
             if base and base.start_outcomes and space.conflict.outcomes
             else ""
         )
-        lines.append(f"Status quo: {_phrase(space, report.status_quo)}{outcomes}.")
+        lines.append(f"Status quo: {state_phrase(space, report.status_quo)}{outcomes}.")
     if report.strategies:
         head = (
             f"Does {cp} come to the table? (outcomes reached"
@@ -2216,7 +2204,7 @@ def _summary(report: Report) -> str:
             prefix = _concepts_prefix(concepts, report.concepts)
             lines.append(
                 f"Agreement{' (' + prefix[:-2] + ')' if prefix else ''}:"
-                f" {_phrase(space, a.state)}, {status} ({_join(concepts)})."
+                f" {state_phrase(space, a.state)}, {status} ({_join(concepts)})."
             )
             mode = a.reached_by
             if report.status_quo is None:
@@ -2422,7 +2410,7 @@ def _figure_svg(fig: Any, prefix: str) -> str:
 
 
 def _graph_svg(graph: Any, prefix: str) -> str | None:
-    from .graph import DEFAULT_MAX_DRAWN_NODES
+    from ..analyses.graph import DEFAULT_MAX_DRAWN_NODES
 
     if graph.nodes.size > DEFAULT_MAX_DRAWN_NODES:
         return None
@@ -2446,13 +2434,13 @@ def _steps_html(space: StateSpace, steps: Sequence[PathStep], start: int) -> str
     for s in steps:
         line = (
             f"<b>{_e('+'.join(s.mover))}</b> ({_e(s.kind)}): {_e(s.change_text(space))} → "
-            f"{_e(_phrase(space, s.after))}"
+            f"{_e(state_phrase(space, s.after))}"
         )
         for o in s.obstacles:
             why = _e(o.sentence(space, s.before, s.after))
             line += f'<br><span class="obstacle">obstacle: {why}</span>'
         items.append(f"<li>{line}</li>")
-    head = f'<p class="start">From {_e(_phrase(space, start))}:</p>'
+    head = f'<p class="start">From {_e(state_phrase(space, start))}:</p>'
     return head + '<ol class="path">' + "".join(items) + "</ol>"
 
 
@@ -2473,7 +2461,7 @@ def _render_html(report: Report) -> str:
         add(f'<p class="lead">{_e(" ".join(conflict.description.split()))}</p>')
     if conflict.source:
         add(f'<p class="muted">Source of the model: {_e(" ".join(conflict.source.split()))}</p>')
-    sq = "none" if report.status_quo is None else _phrase(space, report.status_quo)
+    sq = "none" if report.status_quo is None else state_phrase(space, report.status_quo)
     add("<table>")
     rows = [
         ("decision makers", ", ".join(space.dm_names)),
@@ -2587,11 +2575,11 @@ def _html_strategies(report: Report, add: Any) -> None:
             if not v.path:
                 add(
                     f'<p class="muted">Under {_e(_join(concepts))} the committed status quo'
-                    f" {_e(_phrase(space, s.start))} is itself the equilibrium reached.</p>"
+                    f" {_e(state_phrase(space, s.start))} is itself the equilibrium reached.</p>"
                 )
                 continue
             add(
-                f'<p class="muted">Path to {_e(_phrase(space, v.path_target))} under'
+                f'<p class="muted">Path to {_e(state_phrase(space, v.path_target))} under'
                 f" {_e(_join(concepts))}:</p>"
             )
             add(_steps_html(space, v.path, s.start))
@@ -2602,7 +2590,7 @@ def _html_dial(report: Report, add: Any) -> None:
     add(f"<p>{_e(report.dial_answer())}</p>")
     if report.dial is None or report._sweep is None:
         return
-    from .strategies import plot_sweep
+    from ..analyses.strategies import plot_sweep
 
     fig = plot_sweep(report._sweep)
     add(
@@ -2641,7 +2629,7 @@ def _html_agreement(report: Report, add: Any) -> None:
             mode = a.reached_by
             steps = "—" if mode is None else str(len(a.paths[mode].steps or []))
             add(
-                f"<tr><td>{_e(a.concept)}</td><td>{_e(_phrase(space, a.state))}<br>"
+                f"<tr><td>{_e(a.concept)}</td><td>{_e(state_phrase(space, a.state))}<br>"
                 f'<span class="label">{_e(space.label(a.state))}</span></td>'
                 + _yes_no(a.is_equilibrium)
                 + f'<td class="num">{a.candidates:,}</td>'
@@ -2684,7 +2672,7 @@ def _html_agreement(report: Report, add: Any) -> None:
             concepts = graph.equilibrium_of(node)
             add(
                 f'<tr><td class="num">{node + 1}</td><td class="label">{_e(space.label(node))}'
-                f"</td><td>{_e(_describe(space, node))}</td>"
+                f"</td><td>{_e(describe_state(space, node))}</td>"
                 f'<td class="num">{steps if steps >= 0 else "not reachable"}</td>'
                 f"<td>{_e(', '.join(concepts) or '—')}</td></tr>"
             )

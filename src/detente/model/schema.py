@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Conflict
+from .conflict import Conflict
 
 SCHEMA_ID = "https://detente.invalid/schema/detente-1.schema.json"
 

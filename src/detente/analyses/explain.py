@@ -32,19 +32,13 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import concept_name
-from .coalitions import (
-    Step,
-    describe_state,
-    join_words,
-    move_phrase,
-    reach_tree,
-    state_phrase,
-)
-from .engine import improvements
-from .errors import DetenteError
-from .model import Conflict
-from .space import StateSpace, compile_conflict
+from ..engine import improvements
+from ..errors import DetenteError
+from ..model.conflict import Conflict
+from ..space.state_space import StateSpace, compile_conflict
+from ..words import describe_state, dm_index, join_words, state_phrase
+from .coalitions import Step, move_phrase, reach_tree
+from .stability import concept_name
 
 __all__ = [
     "EXPLAIN_CONCEPTS",
@@ -312,7 +306,7 @@ class Explanation:
         return self.state + 1
 
     def get(self, dm: str | int, concept: str) -> ConceptExplanation:
-        index = _dm_index(self.space, dm)
+        index = dm_index(self.space, dm)
         name = concept_name(concept)
         for item in self.items:
             if item.dm == index and item.concept == name:
@@ -388,15 +382,6 @@ class Explanation:
 
     def __str__(self) -> str:
         return self.text()
-
-
-def _dm_index(space: StateSpace, dm: str | int) -> int:
-    from .coalitions import coalition_members
-
-    members = coalition_members(space, [dm] if not isinstance(dm, str) else dm)
-    if len(members) != 1:
-        raise DetenteError(f"give one decision maker, not {dm!r}")
-    return members[0]
 
 
 # -- the search for sanctions ----------------------------------------------------------------------
@@ -581,7 +566,7 @@ def _explain_one(ex: _Explainer, concept: str) -> ConceptExplanation:
 
 def _best_move(space: StateSpace, dm: int) -> np.ndarray:
     """The best rank DM ``dm`` reaches from each state in one move (very low if none)."""
-    from .engine.reach import gather_max
+    from ..engine.arrays import gather_max
 
     return gather_max(space.ranks[dm], space.moves[dm])
 
@@ -606,7 +591,7 @@ def explain(
         if name not in EXPLAIN_CONCEPTS:
             raise DetenteError(f"explanations cover {', '.join(EXPLAIN_CONCEPTS)}, not {name}")
         names.append(name)
-    dms = range(space.n_dms) if dm is None else [_dm_index(space, dm)]
+    dms = range(space.n_dms) if dm is None else [dm_index(space, dm)]
     items = []
     for i in dms:
         ex = _Explainer(space, s, i)

@@ -19,8 +19,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import ModelError
+from ..errors import ModelError
 from .statements import StatementError, parse_statement
+from .values import pattern_constraints
 
 FORMAT = "detente/1"
 
@@ -363,8 +364,6 @@ class Conflict(_Strict):
             _check_statement(outcome.when, index, levels, ("outcomes", k, "when"))
         _check_unique([s.name for s in self.strategies], ("strategies",), "strategy")
         for k, strategy in enumerate(self.strategies):
-            from .space import pattern_constraints
-
             pattern_constraints(self, strategy.commit, ("strategies", k, "commit"))
         _check_unique([p.name for p in self.perceptions], ("perceptions",), "perception")
         for k, perception in enumerate(self.perceptions):
@@ -433,6 +432,4 @@ def _check_condition(condition: Condition, conflict: Conflict, loc: tuple[str | 
         _check_statement(condition.statement, index, levels, (*loc, "statement"))
     if condition.when is not None:
         # Resolving the pattern reports unknown options and bad values.
-        from .space import pattern_constraints
-
         pattern_constraints(conflict, condition.when, (*loc, "when"))

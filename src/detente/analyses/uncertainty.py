@@ -68,10 +68,11 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import CONCEPTS, concept_name, stable_for
-from .errors import DetenteError, ModelError
-from .model import Conflict, Preferences
-from .space import DEFAULT_MAX_STATES, StateSpace, compile_conflict, dense_rank, preference_scores
+from ..errors import DetenteError, ModelError
+from ..limits import DEFAULT_MAX_STATES
+from ..model.conflict import Conflict, Preferences
+from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from .stability import CONCEPTS, concept_name, stable_for
 
 __all__ = [
     "DEFAULT_MAX_EXACT",

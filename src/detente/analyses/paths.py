@@ -96,10 +96,11 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import CONCEPTS, StabilityResult, analyze, concept_name
-from .errors import DetenteError, ModelError, SizeLimitError
-from .model import Conflict
-from .space import StateSpace, compile_conflict
+from ..errors import DetenteError, ModelError, SizeLimitError
+from ..model.conflict import Conflict
+from ..space.state_space import StateSpace, compile_conflict
+from ..words import dm_index, value_text
+from .stability import CONCEPTS, StabilityResult, analyze, concept_name
 
 __all__ = [
     "DEFAULT_COALITION_BUDGET",
@@ -143,20 +144,8 @@ def resolve_state(space: StateSpace, ref: Any, what: str = "state") -> int:
         raise ModelError(f"{what}: {exc.message}", exc.loc) from None
 
 
-def _dm_index(space: StateSpace, dm: int | str) -> int:
-    if isinstance(dm, int | np.integer) and not isinstance(dm, bool):
-        if not 0 <= int(dm) < space.n_dms:
-            raise DetenteError(f"there is no decision maker {dm}")
-        return int(dm)
-    if isinstance(dm, str) and dm in space.dm_names:
-        return space.dm_names.index(dm)
-    raise DetenteError(
-        f"unknown decision maker {dm!r} (decision makers: {', '.join(space.dm_names)})"
-    )
-
-
 def _coalition(space: StateSpace, coalition: Iterable[int | str]) -> Mover:
-    members = tuple(sorted({_dm_index(space, dm) for dm in coalition}))
+    members = tuple(sorted({dm_index(space, dm) for dm in coalition}))
     if not members:
         raise DetenteError("a coalition needs at least one decision maker")
     return members
@@ -472,17 +461,11 @@ class Step:
         return f"{'+'.join(self.mover)}: {_changes_text(space, self.changes)}"
 
 
-def _value_text(space: StateSpace, option: str, value: int) -> str:
-    if space.radices[space.option_names.index(option)] == 2:
-        return "Y" if value else "N"
-    return str(value)
-
-
 def _changes_text(space: StateSpace, changes: Sequence[Change]) -> str:
     parts = []
     for c in changes:
-        before = _value_text(space, c.option, c.before)
-        after = _value_text(space, c.option, c.after)
+        before = value_text(space, space.option_names.index(c.option), c.before)
+        after = value_text(space, space.option_names.index(c.option), c.after)
         parts.append(f"{c.option} {before}→{after}")
     return ", ".join(parts)
 
@@ -1154,7 +1137,7 @@ def print_status_quo(result: StatusQuoResult, *, limit: int = 40, console: Any =
     from rich.console import Console
     from rich.table import Table
 
-    from .report_text import state_summary
+    from ..render.terminal import state_summary
 
     console = console or Console()
     space = result.space

@@ -6,8 +6,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from .analysis import StabilityResult
-from .model import Conflict
+from ..analyses.stability import StabilityResult
+from ..model.conflict import Conflict
 
 
 def state_summary(result: StabilityResult, state: int) -> str:

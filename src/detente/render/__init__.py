@@ -1,0 +1,1 @@
+"""Renderers: turn the analyses' data into terminal tables, frames, pictures and files."""

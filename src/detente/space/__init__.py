@@ -1,0 +1,24 @@
+"""The compiled state space: states as integer codes, moves and ranks in numpy arrays.
+
+``state_space`` compiles a :class:`~detente.model.Conflict` into a :class:`StateSpace`.
+"""
+
+from .state_space import (
+    StateSpace,
+    compile_conflict,
+    compile_memory_estimate,
+    condition_mask,
+    dense_rank,
+    preference_scores,
+    prioritization_scores,
+)
+
+__all__ = [
+    "StateSpace",
+    "compile_conflict",
+    "compile_memory_estimate",
+    "condition_mask",
+    "dense_rank",
+    "preference_scores",
+    "prioritization_scores",
+]
