@@ -87,7 +87,7 @@ from ..engine import coalition_reach_min, gmr_stable, improvements, nash_stable,
 from ..engine.arrays import BOTTOM, TOP
 from ..errors import DetenteError
 from ..model.conflict import Conflict
-from ..space.state_space import StateSpace, compile_conflict
+from ..space.state_space import StateSpace, as_space
 from ..words import describe_state, dm_index, join_words, ordinal, state_phrase
 from .stability import analyze, concept_name
 
@@ -887,10 +887,6 @@ class CoalitionStability:
         return self.to_frame()._repr_html_()
 
 
-def _space(model: Conflict | StateSpace) -> StateSpace:
-    return model if isinstance(model, StateSpace) else compile_conflict(model)
-
-
 def analyze_coalitions(
     model: Conflict | StateSpace,
     concepts: Iterable[str] = COALITION_CONCEPTS,
@@ -904,7 +900,7 @@ def analyze_coalitions(
     ``sanctions`` chooses CSEQ's credible responders: coalitional improvements of the class's
     coalitions outside H (default) or the outsiders' own unilateral improvements.
     """
-    space = _space(model)
+    space = as_space(model)
     klass = coalition_class(space, coalitions)
     analyser = _Analyser(space, klass, sanctions)
     result = CoalitionStability(space, klass, sanctions)
@@ -1111,7 +1107,7 @@ def coalition_report(
     every improvement that escapes all sanctions, and a shortest witness sequence of moves
     for the ``routes`` best of them (for the coalition).
     """
-    space = _space(model)
+    space = as_space(model)
     name = concept_name(concept)
     if name not in COALITION_CONCEPTS:
         raise DetenteError(f"coalition analysis covers {', '.join(COALITION_CONCEPTS)}, not {name}")

@@ -82,7 +82,12 @@ from pydantic import (
 from ..errors import DetenteError, Location, ModelError
 from ..model.conflict import Alternative, Conflict, OptionValue, Preferences, StateRef
 from ..model.values import pattern_constraints
-from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from ..space.state_space import (
+    StateSpace,
+    as_space,
+    dense_rank,
+    preference_scores,
+)
 from ..words import describe_state, dm_index, state_phrase
 from .stability import concept_name, stable_for
 
@@ -1316,7 +1321,7 @@ def diagnose(
     DM with observations).  ``hypotheses`` adds hypotheses by DM name as (name, preferences,
     prior weight).  ``epsilon`` defaults to the history's, else 0.05.
     """
-    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    space = as_space(model)
     concept = concept_name(concept)
     record = history if isinstance(history, History) else None
     observations = resolve_history(space, record) if record is not None else list(history)

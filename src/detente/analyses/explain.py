@@ -35,7 +35,7 @@ import numpy as np
 from ..engine import improvements
 from ..errors import DetenteError
 from ..model.conflict import Conflict
-from ..space.state_space import StateSpace, compile_conflict
+from ..space.state_space import StateSpace, as_space
 from ..words import describe_state, dm_index, join_words, state_phrase
 from .coalitions import Step, move_phrase, reach_tree
 from .stability import concept_name
@@ -583,7 +583,7 @@ def explain(
     ``state`` is written as in a model file: its 1-based number, its label ('NYNYN') or a
     mapping of every option to its value.
     """
-    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    space = as_space(model)
     s = space.state_index(state)
     names = []
     for concept in concepts:

@@ -47,7 +47,7 @@ import numpy as np
 
 from ..errors import DetenteError, SizeLimitError
 from ..model.conflict import Conflict
-from ..space.state_space import StateSpace, compile_conflict
+from ..space.state_space import StateSpace, as_space
 from .paths import DEFAULT_COALITION_BUDGET, StatusQuoResult, status_quo_analysis
 from .stability import CONCEPTS
 
@@ -609,7 +609,7 @@ def transition_graph(
     if isinstance(model, StatusQuoResult):
         result = model
     else:
-        space = model if isinstance(model, StateSpace) else compile_conflict(model)
+        space = as_space(model)
         if full and space.n_states > max_states:
             raise SizeLimitError(_too_big(space, max_states))
         result = status_quo_analysis(

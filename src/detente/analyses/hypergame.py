@@ -63,7 +63,12 @@ import numpy as np
 from ..engine.arrays import compact
 from ..errors import DetenteError, ModelError
 from ..model.conflict import Conflict, Perception
-from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from ..space.state_space import (
+    StateSpace,
+    as_space,
+    dense_rank,
+    preference_scores,
+)
 from .stability import CONCEPTS, StabilityResult, analyze, concept_name, stable_for
 
 __all__ = [
@@ -370,7 +375,7 @@ def hypergame_analysis(
 
     ``without`` names perceptions to leave out (corrected misperceptions).
     """
-    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    space = as_space(model)
     names = list(dict.fromkeys(concept_name(c) for c in concepts))
     return _analyse(space, names, without)
 
@@ -478,7 +483,7 @@ def correct(
     """ "What if that belief is corrected?": the hypergame with and without the perceptions
     ``names`` (one name or several), and the states that become / stop being
     hyper-equilibria."""
-    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    space = as_space(model)
     dropped = [names] if isinstance(names, str) else list(dict.fromkeys(names))
     if not dropped:
         raise DetenteError("name a perception to correct")

@@ -30,7 +30,12 @@ import numpy as np
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..model.statements import parse_statement
-from ..space.state_space import StateSpace, compile_conflict, dense_rank, prioritization_scores
+from ..space.state_space import (
+    StateSpace,
+    as_space,
+    dense_rank,
+    prioritization_scores,
+)
 from .stability import concept_name, stable_for
 
 __all__ = ["InverseResult", "PreferenceChange", "inverse"]
@@ -251,7 +256,7 @@ def inverse(
     >>> result.size
     2
     """
-    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    space = as_space(model)
     concept = concept_name(concept)
     target_index = space.state_index(target, ("target",))
     names = list(dms) if dms is not None else list(space.dm_names)

@@ -98,7 +98,7 @@ import numpy as np
 
 from ..errors import DetenteError, ModelError, SizeLimitError
 from ..model.conflict import Conflict
-from ..space.state_space import StateSpace, compile_conflict
+from ..space.state_space import StateSpace, as_space
 from ..words import dm_index, value_text
 from .stability import CONCEPTS, StabilityResult, analyze, concept_name
 
@@ -1077,7 +1077,7 @@ def status_quo_analysis(
     :func:`~detente.analyze` result (its concepts are then used).  The other arguments are
     those of :func:`evolution`.
     """
-    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    space = as_space(model)
     if stability is None:
         stability = analyze(space, [concept_name(c) for c in concepts])
     evo = evolution(

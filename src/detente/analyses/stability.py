@@ -18,7 +18,7 @@ import numpy as np
 from ..engine import gmr_stable, nash_stable, seq_stable, sim_stable, smr_stable
 from ..errors import DetenteError
 from ..model.conflict import Conflict
-from ..space.state_space import StateSpace, compile_conflict
+from ..space.state_space import StateSpace, as_space
 
 #: Concepts in the order they are reported.
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
@@ -205,7 +205,7 @@ def analyze(
     ranks: np.ndarray | None = None,
 ) -> StabilityResult:
     """Stability of every state for every DM under each of ``concepts``."""
-    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    space = as_space(model)
     result = StabilityResult(space)
     for concept in concepts:
         name = concept_name(concept)

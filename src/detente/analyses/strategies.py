@@ -60,7 +60,7 @@ from ..errors import DetenteError, ModelError, SizeLimitError
 from ..model.conflict import Condition, Conflict, Strategy
 from ..model.statements import StatementError, parse_statement
 from ..model.values import pattern_constraints
-from ..space.state_space import StateSpace, compile_conflict
+from ..space.state_space import StateSpace, as_space
 from ..words import value_text
 from .stability import CONCEPTS, analyze, concept_name
 
@@ -362,7 +362,7 @@ def commit(
     >>> [space.parent.label(int(s)) for s in space.parent_state]
     ['YYNNN', 'YNYNN', 'YYNYN', 'YNYYN', '-NN-Y']
     """
-    parent = model if isinstance(model, StateSpace) else compile_conflict(model)
+    parent = as_space(model)
     commitment = (
         strategy if isinstance(strategy, Commitment) else commitment_of(parent.conflict, strategy)
     )
@@ -830,7 +830,7 @@ def compare(
     analysis (see :func:`detente.paths.evolution`).  Raises
     :class:`~detente.errors.DetenteError` when there is no strategy to compare.
     """
-    parent = model if isinstance(model, StateSpace) else compile_conflict(model)
+    parent = as_space(model)
     conflict = parent.conflict
     names = _concepts(concepts)
     given = list(conflict.strategies) if strategies is None else list(strategies)
@@ -961,7 +961,7 @@ def sweep(
     swept option overrides its value for that option.  Works for binary options too (levels
     0 and 1).
     """
-    parent = model if isinstance(model, StateSpace) else compile_conflict(model)
+    parent = as_space(model)
     conflict = parent.conflict
     names = _concepts(concepts)
     index = conflict.option_index

@@ -71,7 +71,13 @@ import numpy as np
 from ..errors import DetenteError, ModelError
 from ..limits import DEFAULT_MAX_STATES
 from ..model.conflict import Conflict, Preferences
-from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from ..space.state_space import (
+    StateSpace,
+    as_space,
+    compile_conflict,
+    dense_rank,
+    preference_scores,
+)
 from .stability import CONCEPTS, concept_name, stable_for
 
 __all__ = [
@@ -790,9 +796,7 @@ def uncertainty_analysis(
     Ctrl-C (KeyboardInterrupt) stops the run and returns the finished part, with
     ``interrupted`` set and a ``note``.
     """
-    space = (
-        model if isinstance(model, StateSpace) else compile_conflict(model, max_states=max_states)
-    )
+    space = as_space(model, max_states=max_states)
     conflict = space.conflict
     names = list(dict.fromkeys(concept_name(c) for c in concepts))
     if not names:

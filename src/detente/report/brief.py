@@ -88,7 +88,12 @@ from ..analyses.strategies import OTHER
 from ..errors import DetenteError, ModelError, SizeLimitError
 from ..model.conflict import Conflict
 from ..model.statements import parse_statement
-from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
+from ..space.state_space import (
+    StateSpace,
+    as_space,
+    dense_rank,
+    preference_scores,
+)
 from ..words import describe_state, state_phrase, value_text
 
 __all__ = [
@@ -914,7 +919,7 @@ def build_report(
     the inverse analysis.  ``sections`` limits the work to some of :data:`SECTIONS` (default:
     all); a section left out says so.
     """
-    space = model if isinstance(model, StateSpace) else compile_conflict(model)
+    space = as_space(model)
     names = list(dict.fromkeys(concept_name(c) for c in concepts))
     if not names:
         raise DetenteError("name at least one solution concept")

@@ -5,6 +5,7 @@
 
 from .state_space import (
     StateSpace,
+    as_space,
     compile_conflict,
     compile_memory_estimate,
     condition_mask,
@@ -15,6 +16,7 @@ from .state_space import (
 
 __all__ = [
     "StateSpace",
+    "as_space",
     "compile_conflict",
     "compile_memory_estimate",
     "condition_mask",

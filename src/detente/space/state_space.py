@@ -580,6 +580,22 @@ def compile_conflict(
     return space
 
 
+def as_space(
+    model: Conflict | StateSpace, *, max_states: int = DEFAULT_MAX_STATES
+) -> StateSpace:
+    """The state space of ``model``: itself when it is already compiled, else
+    :func:`compile_conflict` of it.  Every analysis takes either, through this one door.
+
+    >>> from detente.cases import load_case
+    >>> space = as_space(load_case("chicken"))
+    >>> as_space(space) is space
+    True
+    """
+    if isinstance(model, StateSpace):
+        return model
+    return compile_conflict(model, max_states=max_states)
+
+
 def values_table(space: StateSpace, states: Sequence[int] | None = None) -> list[list[int]]:
     """Option values per state, in the model's option order (for JSON output)."""
     rows = space.values if states is None else space.values[np.asarray(states)]
