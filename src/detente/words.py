@@ -25,8 +25,10 @@ from .errors import DetenteError, Location, ModelError
 
 if TYPE_CHECKING:
     from .space.state_space import StateSpace
+    from .space.steps import Change
 
 __all__ = [
+    "changes_text",
     "describe_state",
     "dm_index",
     "join_words",
@@ -69,6 +71,16 @@ def value_text(space: StateSpace, option: int, value: int) -> str:
     if space.radices[option] == 2:
         return "Y" if value else "N"
     return str(int(value))
+
+
+def changes_text(space: StateSpace, changes: Iterable[Change]) -> str:
+    """What a step changes, option by option: ``Insist N→Y, Delay Y→N``."""
+    parts = []
+    for c in changes:
+        option = space.option_names.index(c.option)
+        before, after = value_text(space, option, c.before), value_text(space, option, c.after)
+        parts.append(f"{c.option} {before}→{after}")
+    return ", ".join(parts)
 
 
 def dm_index(

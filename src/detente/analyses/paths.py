@@ -99,7 +99,8 @@ import numpy as np
 from ..errors import DetenteError, ModelError, SizeLimitError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
-from ..words import dm_index, value_text
+from ..space.steps import Change, Step
+from ..words import changes_text, dm_index
 from .stability import CONCEPTS, StabilityResult, analyze, concept_name
 
 __all__ = [
@@ -421,55 +422,6 @@ def _component_improvements(
 
 
 # -- the evolution (breadth-first search) ------------------------------------------------------
-@dataclass(frozen=True)
-class Change:
-    """One option's value before and after a step."""
-
-    option: str
-    before: int
-    after: int
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a path: who moves, from which state to which, and what changes.
-
-    ``before``/``after`` are 0-based state indices; users see them plus one.
-    """
-
-    mover: tuple[str, ...]
-    before: int
-    after: int
-    kind: str
-    changes: tuple[Change, ...]
-
-    def to_json(self, space: StateSpace) -> dict[str, Any]:
-        return {
-            "mover": list(self.mover),
-            "kind": self.kind,
-            "from": self.before + 1,
-            "from_label": space.label(self.before),
-            "to": self.after + 1,
-            "to_label": space.label(self.after),
-            "changes": [
-                {"option": c.option, "from": c.before, "to": c.after} for c in self.changes
-            ],
-        }
-
-    def text(self, space: StateSpace) -> str:
-        """``LG: Insist N→Y`` (who moves and what changes)."""
-        return f"{'+'.join(self.mover)}: {_changes_text(space, self.changes)}"
-
-
-def _changes_text(space: StateSpace, changes: Sequence[Change]) -> str:
-    parts = []
-    for c in changes:
-        before = value_text(space, space.option_names.index(c.option), c.before)
-        after = value_text(space, space.option_names.index(c.option), c.after)
-        parts.append(f"{c.option} {before}→{after}")
-    return ", ".join(parts)
-
-
 @dataclass
 class Evolution:
     """The result of :func:`evolution`: every state reachable from ``start`` and how.
@@ -1032,7 +984,7 @@ class StatusQuoResult:
                     "from_label": space.label(s.before),
                     "to": s.after + 1,
                     "to_label": space.label(s.after),
-                    "changes": _changes_text(space, s.changes),
+                    "changes": changes_text(space, s.changes),
                 }
                 for k, s in enumerate(steps)
             ],
@@ -1182,6 +1134,6 @@ def print_status_quo(result: StatusQuoResult, *, limit: int = 40, console: Any =
                 "+".join(step.mover) + ("" if step.kind == "improvement" else f" ({step.kind})"),
                 f"{step.before + 1} {space.label(step.before)}",
                 f"{step.after + 1} {space.label(step.after)}",
-                _changes_text(space, step.changes),
+                changes_text(space, step.changes),
             )
         console.print(steps)

@@ -13,9 +13,12 @@ from .state_space import (
     preference_scores,
     prioritization_scores,
 )
+from .steps import Change, Step
 
 __all__ = [
+    "Change",
     "StateSpace",
+    "Step",
     "as_space",
     "compile_conflict",
     "compile_memory_estimate",
