@@ -22,9 +22,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/detente report --out out/report.html
 
+# The suite, then every docstring example in the package (networkx's habit: examples that run).
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --doctest-modules src/detente
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

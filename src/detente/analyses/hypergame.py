@@ -44,7 +44,7 @@ perceptions ("what if that belief is corrected?") and lists the states that beco
 being hyper-equilibria.
 
 >>> import detente
->>> from detente.hypergame import hypergame_analysis
+>>> from detente.analyses.hypergame import hypergame_analysis
 >>> result = hypergame_analysis(detente.load_case("prisoners-dilemma"), ["SEQ"])
 >>> [result.space.label(s) for s in result.hyper_equilibria("SEQ")] == [
 ...     result.space.label(s) for s in result.true_equilibria("SEQ")]

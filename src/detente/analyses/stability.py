@@ -2,8 +2,8 @@
 
 >>> from detente import load_case, analyze
 >>> result = analyze(load_case("prisoners-dilemma"))
->>> [result.space.label(s) for s in result.equilibria("Nash")]
-['DD']
+>>> [result.space.label(s) for s in result.equilibria("Nash")]  # both defect: Y = defects
+['YY']
 """
 
 from __future__ import annotations
