@@ -247,3 +247,191 @@ def test_north_korea_strike_threat_makes_gmr_permissive(korea) -> None:
     result = korea[2]
     assert result.stable["GMR"][1:].all()
     assert result.equilibria("GMR").size > 10 * result.equilibria("SEQ").size
+
+
+# -- Iran 2012-2015 -------------------------------------------------------------------------
+#
+# The facts below were read off the model (detente analyze / diagnose --case iran) and checked
+# against the record summarised in docs/cases.md; they are pinned so that a change of the case
+# that changes what it says about history shows up here.  Where the model disagrees with
+# history, the disagreement is pinned too (docs/cases.md says so in words).
+
+
+@pytest.fixture(scope="module")
+def iran():
+    conflict = load_case("iran")
+    space = compile_conflict(conflict)
+    return conflict, space, analyze(space, ["Nash", "SEQ", "SIM", "GMR"])
+
+
+def test_iran_structure(iran) -> None:
+    conflict, space, _ = iran
+    assert space.dm_names == ["US", "EU", "China", "Iran", "Israel"]
+    owners = {dm.name: dm.options for dm in conflict.decision_makers}
+    assert owners == {
+        "US": ["sanctions"],
+        "EU": ["embargo", "swift"],
+        "China": ["china_cuts"],
+        "Iran": ["enrichment", "inspections", "talks"],
+        "Israel": ["strike"],
+    }
+    options = {o.name: o for o in conflict.options}
+    assert options["sanctions"].top == 3 and options["enrichment"].top == 2
+    assert options["strike"].direction == "forward"
+    assert all(o.description for o in options.values())
+    assert space.n_states == 321
+    assert space.label(space.status_quo) == "1NNN1NNN"
+    iran_dm = next(dm for dm in conflict.decision_makers if dm.name == "Iran")
+    assert [a.name for a in iran_dm.alternatives] == [
+        "economy first",
+        "resistance first",
+        "weapon sought",
+    ]
+    # The baseline preferences are the first hypothesis, as the file says.
+    assert iran_dm.preferences == iran_dm.alternatives[0].preferences
+
+
+def unsourced_statements(text: str) -> list[int]:
+    """Line numbers of preference statements with no comment above them.
+
+    A statement is sourced when the nearest line above it that is not another statement is
+    a comment (a comment may cover the run of statements below it).  A list whose comment
+    sits above its ``preferences:`` line (Iran's baseline, a copy of its first hypothesis)
+    is covered by that comment.
+    """
+    lines = text.splitlines()
+    missing: list[int] = []
+    listed = False
+    for k, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped == "prioritization:":
+            listed = True
+            continue
+        if not stripped.startswith(("- ", "#")):
+            listed = False
+        if not listed or not stripped.startswith("- "):
+            continue
+        above = k - 1
+        while lines[above].strip().startswith("- "):
+            above -= 1
+        if lines[above].strip() == "prioritization:":
+            covered = lines[above - 1].strip() == "preferences:" and lines[above - 2].strip()
+            if covered and covered.startswith("#"):
+                continue
+        if not lines[above].strip().startswith("#"):
+            missing.append(k + 1)
+    return missing
+
+
+def test_iran_every_statement_is_sourced() -> None:
+    text = case_text("iran")
+    assert unsourced_statements(text) == []
+    # The check can fail: a statement put in without a comment is reported.
+    anchor = "      prioritization:\n        # [Obama-AIPAC]"
+    assert anchor in text
+    unsourced = text.replace(
+        anchor, "      prioritization:\n        - talks\n        # [Obama-AIPAC]"
+    )
+    assert len(unsourced_statements(unsourced)) == 1
+    # Every option has a comment above it too.
+    lines = text.splitlines()
+    for k, line in enumerate(lines):
+        if line.startswith("  - name:") and k < lines.index("decision_makers:"):
+            assert lines[k - 1].strip().startswith("#"), line
+
+
+def test_iran_merged_war_ranks_the_same_whichever_member_scores_it(iran) -> None:
+    # The merged war state scores as its lowest-code member (README); the case file argues
+    # that no DM's ranking depends on that choice.  Check it on the unmerged model: for every
+    # DM, each peaceful state is either above every war state or below every one.
+    data = iran[0].model_dump()
+    data["merge"] = []
+    space = compile_conflict(Conflict.model_validate(data))
+    strike = space.option_names.index("strike")
+    war = space.values[:, strike] == 1
+    assert war.sum() > 1
+    for dm in range(space.n_dms):
+        war_ranks = space.ranks[dm, war]
+        peace_ranks = space.ranks[dm, ~war]
+        between = (peace_ranks >= war_ranks.min()) & (peace_ranks <= war_ranks.max())
+        assert not between.any(), space.dm_names[dm]
+    # War is everybody's worst state but Israel's, which puts it just above a breakout.
+    merged = iran[1]
+    war_state = int(np.flatnonzero(merged.values[:, strike] == 1)[0])
+    israel = merged.dm_names.index("Israel")
+    for dm in range(merged.n_dms):
+        if dm != israel:
+            assert merged.ranks[dm, war_state] == 0, merged.dm_names[dm]
+    enrichment = merged.option_names.index("enrichment")
+    breakout = merged.values[:, enrichment] == 2
+    peaceful = merged.values[:, strike] == 0
+    assert (merged.ranks[israel, war_state] > merged.ranks[israel, breakout & peaceful]).all()
+    assert (merged.ranks[israel, war_state] < merged.ranks[israel, ~breakout & peaceful]).all()
+
+
+def test_iran_breakout_is_never_an_equilibrium(iran) -> None:
+    # Iran never crossed the red line (Netanyahu, UN, 27 September 2012) nor built a weapon.
+    _, space, result = iran
+    strike = space.option_names.index("strike")
+    enrichment = space.option_names.index("enrichment")
+    for concept in result.stable:
+        eq = result.equilibria(concept)
+        peace = eq[space.values[eq, strike] == 0]
+        assert not (space.values[peace, enrichment] == 2).any(), concept
+
+
+def test_iran_coordinated_sanctions_and_talks_is_the_nash_equilibrium(iran) -> None:
+    # 2013: earnest talks under the full coordinated sanctions, the programme not yet limited.
+    # Besides war it is the only Nash equilibrium, and it is an equilibrium under every concept.
+    _, space, result = iran
+    talks_under_sanctions = space.state_index("3YYY1NYN")
+    war = space.state_index("-------Y")
+    assert sorted(result.equilibria("Nash").tolist()) == sorted([talks_under_sanctions, war])
+    for concept in result.stable:
+        assert talks_under_sanctions in result.equilibria(concept), concept
+
+
+def test_iran_the_deal_holds_by_the_threat_of_renewed_sanctions(iran) -> None:
+    # The JCPOA state (limits, inspections, sanctions lifted) is not Nash-stable for Iran: it
+    # would gain by dropping the limits if nobody answered.  It is SEQ-stable: the EU would
+    # answer by reimposing its embargo and SWIFT cut-off (the JCPOA's snap-back logic).
+    _, space, result = iran
+    deal = space.state_index("0NNN0YYN")
+    iran_dm = space.dm_names.index("Iran")
+    assert not result.stable["Nash"][iran_dm, deal]
+    assert deal in result.equilibria("SEQ")
+    assert deal not in result.equilibria("Nash")
+    # A disagreement with history, pinned: the JPOA state (limits under the full sanctions)
+    # is not SEQ-stable for Iran - the model has no partial relief to hold it (docs/cases.md).
+    interim = space.state_index("3YYY0YYN")
+    assert not result.stable["SEQ"][iran_dm, interim]
+
+
+def test_iran_history_diagnoses_and_rules_out_a_weapon_sought() -> None:
+    from detente.analyses.diagnose import bundled_history, diagnose, load_history
+
+    history = load_history(bundled_history("iran"))
+    result = diagnose(load_case("iran"), history)
+    (iran_dm,) = result.dms
+    posterior = {h.name: h.posterior for h in iran_dm.hypotheses}
+    assert posterior.keys() == {"economy first", "resistance first", "weapon sought"}
+    assert sum(posterior.values()) == pytest.approx(1.0)
+    # Staying below the red line and accepting limits speaks against a weapon sought.
+    assert posterior["weapon sought"] < 0.05
+    # Under SEQ the record favours the economic reading (Harrell's).
+    seq = diagnose(load_case("iran"), history, concept="SEQ").dms[0]
+    best = seq.best()
+    assert best is not None and best.name == "economy first" and best.posterior > 0.9
+
+
+def test_cli_runs_the_iran_analyses() -> None:
+    runner = CliRunner()
+    for command in (
+        ["analyze", "--case", "iran", "--format", "json"],
+        ["paths", "--case", "iran", "--format", "json", "--summary"],
+        ["compare", "--case", "iran"],
+        ["uncertainty", "--case", "iran"],
+        ["diagnose", "--case", "iran"],
+    ):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0, (command, result.output)
