@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from detente import Conflict, analyze, compile_conflict, list_cases, load_case
+from detente.analyses.diagnose import bundled_history, diagnose, load_history
 from detente.cases import DEFAULT_CASE, case_text
 from detente.cli import main
 
@@ -408,8 +409,6 @@ def test_iran_the_deal_holds_by_the_threat_of_renewed_sanctions(iran) -> None:
 
 
 def test_iran_history_diagnoses_and_rules_out_a_weapon_sought() -> None:
-    from detente.analyses.diagnose import bundled_history, diagnose, load_history
-
     history = load_history(bundled_history("iran"))
     result = diagnose(load_case("iran"), history)
     (iran_dm,) = result.dms
