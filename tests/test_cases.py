@@ -434,3 +434,25 @@ def test_cli_runs_the_iran_analyses() -> None:
     ):
         result = runner.invoke(main, command)
         assert result.exit_code == 0, (command, result.output)
+
+
+def test_north_korea_deal_rests_on_a_tie(korea) -> None:
+    # docs/cases.md: North Korea ranks the deal exactly equal to the same state without
+    # denuclearising, so "the deal is a Nash equilibrium" rests on an indifference; the seed
+    # supports no preference that breaks it, and the brief must flag it.
+    conflict, space, _ = korea
+    north_korea = space.dm_names.index("NorthKorea")
+    deal = space.state_index("0.N.Y.Y.N.Y.Y.Y.N.N")
+    twin = space.state_index("0.N.Y.Y.N.Y.N.Y.N.N")
+    assert space.ranks[north_korea, deal] == space.ranks[north_korea, twin]
+    # Broken against the deal, the deal is no longer a Nash (or SIM) equilibrium, but it
+    # stays one under SEQ: the US would answer a relapse (the table in docs/cases.md).
+    data = conflict.model_dump()
+    nk = next(dm for dm in data["decision_makers"] if dm["name"] == "NorthKorea")
+    nk["preferences"]["prioritization"].append("not denuclearize")
+    broken = analyze(Conflict.model_validate(data), ["Nash", "SEQ", "SIM"])
+    assert broken.space.ranks[north_korea, deal] < broken.space.ranks[north_korea, twin]
+    assert deal not in broken.equilibria("Nash")
+    assert deal not in broken.equilibria("SIM")
+    assert deal in broken.equilibria("SEQ")
+    assert broken.equilibria("Nash").size == 3
