@@ -456,9 +456,6 @@ class Evolution:
         """0-based indices of the reachable states, the start included."""
         return np.flatnonzero(self.distance >= 0)
 
-    def is_reachable(self, state: int) -> bool:
-        return bool(self.distance[state] >= 0)
-
     def level_counts(self) -> list[int]:
         """How many states are first reached after 0, 1, 2, ... steps."""
         reached = self.distance[self.distance >= 0]
