@@ -17,7 +17,7 @@ assurance").  Pure functions over a compiled :class:`~detente.space.StateSpace`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -27,11 +27,24 @@ if TYPE_CHECKING:
     from .space.state_space import StateSpace
     from .space.steps import Change
 
+
+class Move(Protocol):
+    """What :func:`move_phrase` reads of a step: the state reached and the changes made, as
+    (option index, old value, new value)."""
+
+    @property
+    def target(self) -> int: ...
+
+    @property
+    def changes(self) -> tuple[tuple[int, int, int], ...]: ...
+
+
 __all__ = [
     "changes_text",
     "describe_state",
     "dm_index",
     "join_words",
+    "move_phrase",
     "ordinal",
     "state_phrase",
     "value_text",
@@ -123,3 +136,39 @@ def ordinal(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return f"{number}th"
     return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+_VERBS = {
+    "ing": ("taking", "dropping", "raising", "lowering"),
+    "base": ("take", "drop", "raise", "lower"),
+    "s": ("takes", "drops", "raises", "lowers"),
+}
+
+
+def move_phrase(space: StateSpace, step: Move, form: str = "ing") -> str:
+    """The move as words, in the mover's options: 'taking Modify', 'dropping Delay and
+    taking Accept', 'taking tests and talks', 'raising sanctions to 6'.
+
+    ``form`` is 'ing' (taking), 'base' (take) or 's' (takes).
+
+    >>> import detente
+    >>> from detente.analyses.coalitions import Step
+    >>> space = detente.compile_conflict(detente.load_case("elmira"))
+    >>> move_phrase(space, Step.of(space, 0, 0, 1))
+    'taking Modify'
+    >>> move_phrase(space, Step.of(space, 0, 0, 1), "s")
+    'takes Modify'
+    """
+    take, drop, raise_, lower = _VERBS[form]
+    grouped: dict[str, list[str]] = {}
+    for k, old, new in step.changes:
+        option = space.conflict.options[k]
+        if option.binary:
+            grouped.setdefault(take if new else drop, []).append(option.name)
+        else:
+            verb = raise_ if new > old else lower
+            grouped.setdefault(verb, []).append(f"{option.name} to {new}")
+    if not grouped:
+        move = {"ing": "moving", "base": "move", "s": "moves"}[form]
+        return f"{move} to state {step.target + 1}"
+    return join_words([f"{verb} {join_words(objects)}" for verb, objects in grouped.items()])

@@ -88,7 +88,7 @@ from ..engine.arrays import BOTTOM, TOP
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
-from ..words import describe_state, dm_index, join_words, ordinal, state_phrase
+from ..words import describe_state, dm_index, join_words, move_phrase, ordinal, state_phrase
 from .stability import analyze, concept_name
 
 __all__ = [
@@ -107,7 +107,6 @@ __all__ = [
     "coalition_reach",
     "coalition_report",
     "coalitional_improvements",
-    "move_phrase",
     "reach_tree",
 ]
 
@@ -227,34 +226,6 @@ class Step:
             else:
                 parts.append(f"{space.option_names[k]} {old}→{new}")
         return f"{space.dm_names[self.dm]}: {', '.join(parts)}"
-
-
-_VERBS = {
-    "ing": ("taking", "dropping", "raising", "lowering"),
-    "base": ("take", "drop", "raise", "lower"),
-    "s": ("takes", "drops", "raises", "lowers"),
-}
-
-
-def move_phrase(space: StateSpace, step: Step, form: str = "ing") -> str:
-    """The move as words, in the mover's options: 'taking Modify', 'dropping Delay and
-    taking Accept', 'taking tests and talks', 'raising sanctions to 6'.
-
-    ``form`` is 'ing' (taking), 'base' (take) or 's' (takes).
-    """
-    take, drop, raise_, lower = _VERBS[form]
-    grouped: dict[str, list[str]] = {}
-    for k, old, new in step.changes:
-        option = space.conflict.options[k]
-        if option.binary:
-            grouped.setdefault(take if new else drop, []).append(option.name)
-        else:
-            verb = raise_ if new > old else lower
-            grouped.setdefault(verb, []).append(f"{option.name} to {new}")
-    if not grouped:
-        move = {"ing": "moving", "base": "move", "s": "moves"}[form]
-        return f"{move} to state {step.target + 1}"
-    return join_words([f"{verb} {join_words(objects)}" for verb, objects in grouped.items()])
 
 
 # -- reachability ---------------------------------------------------------------------------------

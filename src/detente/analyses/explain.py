@@ -36,8 +36,8 @@ from ..engine import improvements
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
-from ..words import describe_state, dm_index, join_words, state_phrase
-from .coalitions import Step, move_phrase, reach_tree
+from ..words import describe_state, dm_index, join_words, move_phrase, state_phrase
+from .coalitions import Step, reach_tree
 from .stability import concept_name
 
 __all__ = [
