@@ -821,7 +821,8 @@ def paths_cmd(
     coalition with --moves coalitions), and nobody moves twice in a row.  For every
     equilibrium and every --to STATE: is it reachable, and a shortest path.
     """
-    from .analyses.paths import print_status_quo, status_quo_analysis
+    from .analyses.paths import status_quo_analysis
+    from .render.terminal import print_status_quo
 
     space = _compile(resolve_model(file, case), max_states)
     result = status_quo_analysis(
