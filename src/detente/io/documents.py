@@ -37,23 +37,94 @@ def parse_json(text: str, source: str) -> Any:
         raise ModelError("malformed JSON: nested too deeply", source=source) from None
 
 
+#: Largest number of nodes a document may hold once its aliases are expanded.  An alias
+#: (``*name``) stands for a whole copy of the value anchored as ``&name``, so a small file
+#: can name an enormous document (the "billion laughs": nine levels of nine aliases expand
+#: to 9^9 nodes).  Every reader of the expanded data (pydantic, the model checks, the
+#: workbench) pays for each copy, so the budget is checked, in time linear in the file,
+#: before anything walks the data.  Bundled cases hold a few hundred nodes; a model at
+#: this limit is far beyond what any state space detente compiles could use.
+MAX_DOCUMENT_NODES = 200_000
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing an alias inside the value it names.
+
+    ``a: &a [*a]`` would compose into a list that contains itself; every walk over the data
+    then loops forever.  The composer is told here, at the alias, so the error names its line.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._open_anchors: set[str] = set()
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            if anchor in self._open_anchors:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"alias *{anchor} is used inside the value it names, which would then"
+                    " contain itself",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        if anchor is None or isinstance(event, yaml.ScalarEvent):
+            return super().compose_node(parent, index)
+        self._open_anchors.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open_anchors.discard(anchor)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _construct(node: yaml.Node | None) -> Any:
+    """Python data of a composed (and checked) YAML node tree."""
+    if node is None:
+        return None
+    loader = _Loader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML or JSON text into Python data plus the YAML node tree (for line numbers).
+    r"""Parse YAML or JSON text into Python data plus the YAML node tree (for line numbers).
 
     A ``.json`` file is read by the JSON parser (PyYAML reads YAML 1.1, which rejects some
     valid JSON, e.g. tab indentation); its node tree is then only used for line numbers.
+    Aliases that would make the data contain itself, or expand it beyond
+    :data:`MAX_DOCUMENT_NODES`, are located errors.
+
+    >>> parse_document("a: &x [1, 2]\nb: *x\n", "m.yaml")[0]
+    {'a': [1, 2], 'b': [1, 2]}
+    >>> parse_document("a: &x [*x]\n", "m.yaml")
+    Traceback (most recent call last):
+    detente.errors.ModelError: m.yaml:1: malformed YAML: alias *x is used inside the value it names, which would then contain itself (column 8)
     """
     if source.lower().endswith(".json"):
         data = parse_json(text, source)
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = _compose(text)
         except (yaml.YAMLError, RecursionError):
             node = None  # valid JSON that YAML 1.1 cannot read: no line numbers
-        _reject_duplicate_keys(node, source)
+        _check_nodes(node, source)
         return data, node
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
+        _check_nodes(node, source)
+        data = _construct(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -69,31 +140,64 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
         raise ModelError(f"malformed YAML: {exc}", source=source) from None
     except RecursionError:
         raise ModelError("malformed YAML: nested too deeply", source=source) from None
-    _reject_duplicate_keys(node, source)
     return data, node
 
 
-def _reject_duplicate_keys(root: yaml.Node | None, source: str) -> None:
-    """A key given twice in one mapping is an error: the parsers would silently keep the
-    last one, and the user's first value would be lost without a word."""
-    stack = [root] if root is not None else []
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_nodes(root: yaml.Node | None, source: str) -> None:
+    """Refuse duplicate keys and documents too large once aliases are expanded.
+
+    Each distinct node is visited once (an alias shares its anchor's node), so the check is
+    linear in the file however much the aliases would expand.  A key given twice in one
+    mapping is an error: the parsers would silently keep the last one, and the user's first
+    value would be lost without a word.
+    """
+    if root is None:
+        return
+    # Post-order over distinct nodes: the expanded size of a node is 1 + its children's.
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, value in node.value:
-                name = str(key.value)
-                line = key.start_mark.line + 1
-                if name in seen and name != "<<":
-                    raise ModelError(
-                        f"duplicate key {name!r} (first given on line {seen[name]})",
-                        source=source,
-                        line=line,
-                    )
-                seen[name] = line
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children = _children(node)
+        if not done:
+            if isinstance(node, yaml.MappingNode):
+                _reject_duplicate_keys(node, source)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in size)
+            continue
+        total = 1 + sum(size[id(child)] for child in children)
+        if total > MAX_DOCUMENT_NODES:
+            raise ModelError(
+                f"the document is too large: this value alone expands to more than"
+                f" {MAX_DOCUMENT_NODES:,} values (aliases count every copy)",
+                source=source,
+                line=node.start_mark.line + 1,
+            )
+        size[id(node)] = total
+
+
+def _reject_duplicate_keys(node: yaml.MappingNode, source: str) -> None:
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        name = str(key.value)
+        line = key.start_mark.line + 1
+        if name in seen and name != "<<":
+            raise ModelError(
+                f"duplicate key {name!r} (first given on line {seen[name]})",
+                source=source,
+                line=line,
+            )
+        seen[name] = line
 
 
 def line_of(node: yaml.Node | None, loc: Location) -> int | None:
