@@ -109,9 +109,9 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
 
     >>> parse_document("a: &x [1, 2]\nb: *x\n", "m.yaml")[0]
     {'a': [1, 2], 'b': [1, 2]}
-    >>> parse_document("a: &x [*x]\n", "m.yaml")
+    >>> parse_document("a: &x [*x]\n", "m.yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    detente.errors.ModelError: m.yaml:1: malformed YAML: alias *x is used inside the value it names, which would then contain itself (column 8)
+    detente.errors.ModelError: m.yaml:1: malformed YAML: alias *x is used inside the value ...
     """
     if source.lower().endswith(".json"):
         data = parse_json(text, source)
