@@ -26,15 +26,26 @@ __all__ = [
 
 
 def parse_json(text: str, source: str) -> Any:
-    """JSON text as Python data; malformed JSON is a one-line :class:`ModelError`."""
+    """JSON text as Python data; malformed JSON, or more than :data:`MAX_DOCUMENT_NODES`
+    values, is a one-line :class:`ModelError`."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ModelError(
             f"malformed JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno
         ) from None
     except RecursionError:
         raise ModelError("malformed JSON: nested too deeply", source=source) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise ModelError(f"malformed JSON: {_first_clause(exc)}", source=source) from None
+    if _too_many_values(data):  # before anything (the YAML composer, pydantic) walks it
+        raise ModelError(_too_large_text(), source=source, line=1)
+    return data
+
+
+def _first_clause(exc: Exception) -> str:
+    """An exception's message as one short clause (parsers' messages run over lines)."""
+    return " ".join(str(exc).split(";")[0].split())
 
 
 #: Largest number of nodes a document may hold once its aliases are expanded.  An alias
@@ -42,9 +53,21 @@ def parse_json(text: str, source: str) -> Any:
 #: can name an enormous document (the "billion laughs": nine levels of nine aliases expand
 #: to 9^9 nodes).  Every reader of the expanded data (pydantic, the model checks, the
 #: workbench) pays for each copy, so the budget is checked, in time linear in the file,
-#: before anything walks the data.  Bundled cases hold a few hundred nodes; a model at
-#: this limit is far beyond what any state space detente compiles could use.
-MAX_DOCUMENT_NODES = 200_000
+#: before anything walks the data.  The largest bundled case (North Korea) holds 376
+#: nodes; reading a document costs about 0.1 ms per node in pure-Python PyYAML, so the
+#: budget also bounds the time a document can take to read.
+MAX_DOCUMENT_NODES = 50_000
+
+
+def _too_large_text() -> str:
+    return (
+        f"the document is too large: more than {MAX_DOCUMENT_NODES:,} values"
+        " (aliases count every copy)"
+    )
+
+
+class _TooLarge(yaml.composer.ComposerError):
+    """The document holds more than MAX_DOCUMENT_NODES nodes."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -57,10 +80,15 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._open_anchors: set[str] = set()
+        self._nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
         anchor = getattr(event, "anchor", None)
+        self._nodes += 1
+        if self._nodes > MAX_DOCUMENT_NODES:
+            # Stop reading at once: composing a huge file is itself the slow part.
+            raise _TooLarge(None, None, _too_large_text(), event.start_mark)
         if isinstance(event, yaml.AliasEvent):
             if anchor in self._open_anchors:
                 raise yaml.composer.ComposerError(
@@ -117,6 +145,9 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
         data = parse_json(text, source)
         try:
             node = _compose(text)
+        except _TooLarge as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            raise ModelError(_too_large_text(), source=source, line=line) from None
         except (yaml.YAMLError, RecursionError):
             node = None  # valid JSON that YAML 1.1 cannot read: no line numbers
         _check_nodes(node, source)
@@ -135,12 +166,33 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
             if exc.context and context is not None and context.line != mark.line:
                 problem += f"; {exc.context} started on line {context.line + 1}"
             problem += ")"
+        if isinstance(exc, _TooLarge):
+            raise ModelError(_too_large_text(), source=source, line=line) from None
         raise ModelError(f"malformed YAML: {problem}", source=source, line=line) from None
     except yaml.YAMLError as exc:
-        raise ModelError(f"malformed YAML: {exc}", source=source) from None
+        raise ModelError(f"malformed YAML: {_first_clause(exc)}", source=source) from None
     except RecursionError:
         raise ModelError("malformed YAML: nested too deeply", source=source) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise ModelError(f"malformed YAML: {_first_clause(exc)}", source=source) from None
     return data, node
+
+
+def _too_many_values(data: Any) -> bool:
+    """Whether parsed JSON holds more than MAX_DOCUMENT_NODES values (JSON has no aliases)."""
+    count = 0
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        count += 1
+        if count > MAX_DOCUMENT_NODES:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -178,8 +230,7 @@ def _check_nodes(root: yaml.Node | None, source: str) -> None:
         total = 1 + sum(size[id(child)] for child in children)
         if total > MAX_DOCUMENT_NODES:
             raise ModelError(
-                f"the document is too large: this value alone expands to more than"
-                f" {MAX_DOCUMENT_NODES:,} values (aliases count every copy)",
+                _too_large_text(),
                 source=source,
                 line=node.start_mark.line + 1,
             )

@@ -43,6 +43,7 @@ __all__ = [
     "StatementError",
     "Taken",
     "parse_statement",
+    "quoted_statement",
 ]
 
 
@@ -543,6 +544,20 @@ class _Parser:
                 f"level {value} at column {token.column} is outside 0..{top} for option {name!r}"
             )
         return value
+
+
+def quoted_statement(text: str, width: int = 60) -> str:
+    """A statement quoted for an error message, cut (with its length) when it is long, so an
+    error about a 100,000-character statement stays one short line.
+
+    >>> quoted_statement("A and B")
+    "'A and B'"
+    >>> quoted_statement(" and ".join(["A"] * 1000))
+    "'A and A and A and A and A and A and A and A and A and A and …' (5,995 characters)"
+    """
+    if len(text) <= width:
+        return repr(text)
+    return f"{text[:width] + '…'!r} ({len(text):,} characters)"
 
 
 def parse_statement(
