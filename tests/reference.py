@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -627,3 +628,107 @@ def stability_table(
 def equilibria(table: list[list[bool]]) -> list[int]:
     """0-based states stable for every DM."""
     return [s for s in range(len(table[0])) if all(row[s] for row in table)]
+
+
+# -- statements: a naive recursive-descent parser (h4-input) ----------------------------------
+# The grammar of detente's statement language transcribed one rule per function, evaluating
+# straight on one combination of option values.  detente parses with explicit stacks (a
+# shunting yard) for speed and safety; this is the reading to compare it with, on small
+# statements only (it recurses once per level).
+
+_STATEMENT_TOKEN = re.compile(
+    r"\s*(\d+|>=|<=|==|!=|<->|->|=|<|>|&&|\|\||[()&|!~-]|'[^']*'|\"[^\"]*\"|`[^`]*`"
+    r"|[A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def statement_truth(conflict_options: dict[str, int], text: str, combo: Combo) -> bool:
+    """Truth of statement ``text`` over ``{option name: index}`` on one combination.
+
+    Precedence, lowest first: conditionals (``A if B``, ``A -> B``, ``A iff B``, chained to the
+    left; ``if A then B`` reaching to the end), ``or``, ``and``, ``not``, atoms.
+    """
+    tokens = [m.group(1) for m in _STATEMENT_TOKEN.finditer(text)]
+    words = [t.lower() if t[0].isalpha() else t for t in tokens]
+    names = list(conflict_options)
+    pos = 0
+
+    def at(*options: str) -> bool:
+        return pos < len(words) and words[pos] in options
+
+    def take() -> str:
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def conditional() -> bool:
+        if at("if"):
+            take()
+            antecedent = conditional()
+            assert take().lower() == "then"
+            consequent = conditional()
+            return (not antecedent) or consequent
+        left = disjunction()
+        while at("if", "iff", "->", "<->"):
+            word = take().lower()
+            right = disjunction()
+            if word == "if":
+                left = (not right) or left
+            elif word == "->":
+                left = (not left) or right
+            else:
+                left = left == right
+        return left
+
+    def disjunction() -> bool:
+        value = conjunction()
+        while at("or", "|", "||"):
+            take()
+            value = conjunction() or value  # evaluate both sides: every token is consumed
+        return value
+
+    def conjunction() -> bool:
+        value = negation()
+        while at("and", "&", "&&"):
+            take()
+            value = negation() and value
+        return value
+
+    def negation() -> bool:
+        if at("not", "-", "!", "~"):
+            take()
+            return not negation()
+        return atom()
+
+    def level() -> int:
+        word = take()
+        if word.isdigit():
+            return int(word)
+        return 1 if word.lower() == "y" else 0
+
+    def atom() -> bool:
+        if at("("):
+            take()
+            value = conditional()
+            assert take() == ")"
+            return value
+        word = take()
+        if word.lower() in ("true", "false"):
+            return word.lower() == "true"
+        quoted = word[0] in "'\"`"
+        name = names[int(word) - 1] if word.isdigit() else (word[1:-1] if quoted else word)
+        value = combo[conflict_options[name]]
+        if at("between"):
+            take()
+            low = level()
+            assert take().lower() == "and"
+            high = level()  # read before comparing: a chained comparison would skip it
+            return low <= value <= high
+        if at(*_COMPARE):
+            op = take()
+            return _COMPARE[op](value, level())
+        return value > 0
+
+    result = conditional()
+    assert pos == len(tokens), f"unparsed text in {text!r}"
+    return result

@@ -166,7 +166,7 @@ def test_compound_statements_and_awkward_names() -> None:
             {"name": "not"},
             {"name": ""},
             {"name": "Sue", "permittedDirection": "fwd"},
-            {"name": "Sue", "permittedDirection": "back"},
+            {"name": "Sue 2", "permittedDirection": "back"},
             {"name": 'it\'s "fine"'},
         ],
         "decisionMakers": [
@@ -185,14 +185,13 @@ def test_compound_statements_and_awkward_names() -> None:
     }
     conflict = convert(document)
     names = [o.name for o in conflict.options]
-    assert names == ["raise prices", "not", "option 3", "Sue", "Sue (2)", 'it\'s "fine"']
+    assert names == ["raise prices", "not", "option 3", "Sue", "Sue 2", 'it\'s "fine"']
     assert "no name" in conflict.options[2].description
-    assert "repeats the name 'Sue'" in conflict.options[4].description
     assert [o.direction for o in conflict.options][3:5] == ["forward", "backward"]
     assert conflict.decision_makers[1].name == "decision maker 2"
     assert conflict.decision_makers[0].preferences.prioritization == [
         "('raise prices' and not 'not') or 'option 3'",
-        "not Sue and not 'Sue (2)'",
+        "not Sue and not 'Sue 2'",
         '`it\'s "fine"`',
     ]
     # The contradictory infeasibility rules out nothing and is dropped.
@@ -200,20 +199,50 @@ def test_compound_statements_and_awkward_names() -> None:
     assert compile_conflict(conflict).n_states == 48
 
 
-def test_name_collisions_when_renaming() -> None:
+def test_name_collisions_when_naming() -> None:
     document = {
         "options": [
             {"name": "A"},
-            {"name": "A"},
-            {"name": "A (2)"},
             {"name": ""},
+            {"name": "option 2"},
+            {"name": ""},
+            {"name": "option 4 (2)"},
             {"name": "option 4"},
         ],
-        "decisionMakers": [{"name": "X", "options": [0, 1, 2, 3, 4]}],
+        "decisionMakers": [{"name": "X", "options": [0, 1, 2, 3, 4, 5]}],
     }
     names = [o.name for o in convert(document).options]
-    assert names == ["A", "A (3)", "A (2)", "option 4 (2)", "option 4"]
+    assert names == ["A", "option 2 (2)", "option 2", "option 4 (3)", "option 4 (2)", "option 4"]
     assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            {
+                "options": [{"name": "A"}, {"name": "B"}, {"name": "A"}],
+                "decisionMakers": [{"name": "X", "options": [0, 1, 2]}],
+            },
+            "options[2].name: option name 'A' is given twice (options[0] and"
+            " options[2]); detente needs distinct names",
+        ),
+        (
+            {
+                "options": [{"name": "A"}, {"name": "B"}],
+                "decisionMakers": [{"name": "X", "options": [0]}, {"name": "X", "options": [1]}],
+            },
+            "decisionMakers[1].name: decision maker name 'X' is given twice"
+            " (decisionMakers[0] and decisionMakers[1]); detente needs distinct names",
+        ),
+    ],
+)
+def test_repeated_names_are_errors(document: dict[str, Any], message: str) -> None:
+    """Issue 15: two DMs (or options) called X are never renamed 'X (2)' silently."""
+    with pytest.raises(ModelError) as info:
+        convert(document)
+    where, text = str(info.value).split(": ", 1)
+    assert where.startswith("test.gmcr:") and text == message  # file:line, then the place
 
 
 def test_name_with_every_quote_character() -> None:
@@ -252,8 +281,14 @@ def gmcr_documents(draw: st.DrawFn) -> dict[str, Any]:
             st.lists(and_list, min_size=1, max_size=3),
         ),
     )
+    # Distinct names (a repeated one is an error); blank ones ("", " ") are named by position.
     names = draw(
-        st.lists(st.sampled_from(["A", "B", "go on", "not", "", "x1", "Y"]), min_size=m, max_size=m)
+        st.lists(
+            st.sampled_from(["A", "B", "go on", "not", "", " ", "x1", "Y"]),
+            min_size=m,
+            max_size=m,
+            unique=True,
+        )
     )
     document: dict[str, Any] = {
         "options": [

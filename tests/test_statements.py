@@ -19,8 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente import compile_conflict, parse_model
-from detente.model.statements import StatementError, parse_statement
+from detente.model.statements import (
+    MAX_STATEMENT_DEPTH,
+    MAX_STATEMENT_LENGTH,
+    StatementError,
+    parse_statement,
+)
 from detente.space.state_space import prioritization_scores
+
+from . import reference
 
 # Options: A (binary), B (levels 0..3), 'go on' (binary, needs quotes), C (binary).
 OPTIONS = {"A": 0, "B": 1, "go on": 2, "C": 3}
@@ -359,3 +366,61 @@ infeasible: ["YY-"]
         assert row["Talk"] + row["Sue"] < 2  # the infeasible combination is gone
         expected = naive_score([p(row) for p in predicates])
         assert space.scores[0, s] == expected, (space.label(s), expected)
+
+
+CHAINS = [" and ", " & ", " or ", " || ", " iff ", " <-> ", " if ", " -> "]
+
+
+# -- against the naive recursive-descent reference, and hostile sizes -------------------------
+@settings(max_examples=300, deadline=None)
+@given(expressions(depth=4))
+def test_parser_matches_the_reference_parser(expression: tuple[Any, str, int]) -> None:
+    """detente's stack parser and the reference's one-function-per-rule reading agree."""
+    _, text, _ = expression
+    expected = [reference.statement_truth(OPTIONS, text, combo) for combo in VALUES.tolist()]
+    assert truth(text) == expected, text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(expressions(depth=2), min_size=2, max_size=40), st.sampled_from(CHAINS))
+def test_long_chains_match_the_reference(parts: list[tuple[Any, str, int]], word: str) -> None:
+    """Runs of one operator are built as balanced trees; the meaning is the left fold."""
+    text = word.join(f"({t})" for _, t, _ in parts)
+    expected = [reference.statement_truth(OPTIONS, text, combo) for combo in VALUES.tolist()]
+    assert truth(text) == expected, text
+
+
+def test_a_long_flat_statement_is_fine() -> None:
+    """A flat chain as long as the size limit allows parses (linearly) and evaluates without
+    recursion; it is never called nested."""
+    terms = (MAX_STATEMENT_LENGTH - 1) // len("A and ")
+    text = " and ".join(["A"] * terms)
+    assert truth(text) == table(lambda r: r["A"])
+    assert truth(" or ".join(["-C"] * terms)) == table(lambda r: not r["C"])
+    assert truth(" iff ".join(["A"] * (2 * (terms // 2)))) == table(lambda r: True)
+
+
+def test_statement_too_long_is_one_line() -> None:
+    text = " and ".join(["A"] * 60_000)
+    with pytest.raises(StatementError, match=r"^statement too long: 359,995 characters"):
+        parse_statement(text, OPTIONS, LEVELS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not " * (MAX_STATEMENT_DEPTH + 1) + "A",
+        "(" * (MAX_STATEMENT_DEPTH + 1) + "A" + ")" * (MAX_STATEMENT_DEPTH + 1),
+        " if ".join(["A"] * (MAX_STATEMENT_DEPTH + 2)),
+        "if A then " * (MAX_STATEMENT_DEPTH + 1) + "A",
+    ],
+)
+def test_deep_nesting_has_its_own_error(text: str) -> None:
+    with pytest.raises(StatementError, match=r"^nested too deeply at column \d+: more than 100"):
+        parse_statement(text, OPTIONS, LEVELS)
+
+
+def test_nesting_up_to_the_limit_is_fine() -> None:
+    depth = MAX_STATEMENT_DEPTH - 1
+    same("not " * depth + "A", lambda r: bool(r["A"]) == (depth % 2 == 0))
+    same("(" * depth + "A" + ")" * depth, lambda r: r["A"])

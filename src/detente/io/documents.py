@@ -26,34 +26,136 @@ __all__ = [
 
 
 def parse_json(text: str, source: str) -> Any:
-    """JSON text as Python data; malformed JSON is a one-line :class:`ModelError`."""
+    """JSON text as Python data; malformed JSON, or more than :data:`MAX_DOCUMENT_NODES`
+    values, is a one-line :class:`ModelError`."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ModelError(
             f"malformed JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno
         ) from None
     except RecursionError:
         raise ModelError("malformed JSON: nested too deeply", source=source) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise ModelError(f"malformed JSON: {_first_clause(exc)}", source=source) from None
+    if _too_many_values(data):  # before anything (the YAML composer, pydantic) walks it
+        raise ModelError(_too_large_text(), source=source, line=1)
+    return data
+
+
+def _first_clause(exc: Exception) -> str:
+    """An exception's message as one short clause (parsers' messages run over lines)."""
+    return " ".join(str(exc).split(";")[0].split())
+
+
+#: Largest number of nodes a document may hold once its aliases are expanded.  An alias
+#: (``*name``) stands for a whole copy of the value anchored as ``&name``, so a small file
+#: can name an enormous document (the "billion laughs": nine levels of nine aliases expand
+#: to 9^9 nodes).  Every reader of the expanded data (pydantic, the model checks, the
+#: workbench) pays for each copy, so the budget is checked, in time linear in the file,
+#: before anything walks the data.  The largest bundled case (North Korea) holds 376
+#: nodes; reading a document costs about 0.1 ms per node in pure-Python PyYAML, so the
+#: budget also bounds the time a document can take to read.
+MAX_DOCUMENT_NODES = 50_000
+
+
+def _too_large_text() -> str:
+    return (
+        f"the document is too large: more than {MAX_DOCUMENT_NODES:,} values"
+        " (aliases count every copy)"
+    )
+
+
+class _TooLarge(yaml.composer.ComposerError):
+    """The document holds more than MAX_DOCUMENT_NODES nodes."""
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing an alias inside the value it names.
+
+    ``a: &a [*a]`` would compose into a list that contains itself; every walk over the data
+    then loops forever.  The composer is told here, at the alias, so the error names its line.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._open_anchors: set[str] = set()
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        self._nodes += 1
+        if self._nodes > MAX_DOCUMENT_NODES:
+            # Stop reading at once: composing a huge file is itself the slow part.
+            raise _TooLarge(None, None, _too_large_text(), event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            if anchor in self._open_anchors:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"alias *{anchor} is used inside the value it names, which would then"
+                    " contain itself",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        if anchor is None or isinstance(event, yaml.ScalarEvent):
+            return super().compose_node(parent, index)
+        self._open_anchors.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open_anchors.discard(anchor)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _construct(node: yaml.Node | None) -> Any:
+    """Python data of a composed (and checked) YAML node tree."""
+    if node is None:
+        return None
+    loader = _Loader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML or JSON text into Python data plus the YAML node tree (for line numbers).
+    r"""Parse YAML or JSON text into Python data plus the YAML node tree (for line numbers).
 
     A ``.json`` file is read by the JSON parser (PyYAML reads YAML 1.1, which rejects some
     valid JSON, e.g. tab indentation); its node tree is then only used for line numbers.
+    Aliases that would make the data contain itself, or expand it beyond
+    :data:`MAX_DOCUMENT_NODES`, are located errors.
+
+    >>> parse_document("a: &x [1, 2]\nb: *x\n", "m.yaml")[0]
+    {'a': [1, 2], 'b': [1, 2]}
+    >>> parse_document("a: &x [*x]\n", "m.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    detente.errors.ModelError: m.yaml:1: malformed YAML: alias *x is used inside the value ...
     """
     if source.lower().endswith(".json"):
         data = parse_json(text, source)
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = _compose(text)
+        except _TooLarge as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            raise ModelError(_too_large_text(), source=source, line=line) from None
         except (yaml.YAMLError, RecursionError):
             node = None  # valid JSON that YAML 1.1 cannot read: no line numbers
-        _reject_duplicate_keys(node, source)
+        _check_nodes(node, source)
         return data, node
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
+        _check_nodes(node, source)
+        data = _construct(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -64,36 +166,89 @@ def parse_document(text: str, source: str) -> tuple[Any, yaml.Node | None]:
             if exc.context and context is not None and context.line != mark.line:
                 problem += f"; {exc.context} started on line {context.line + 1}"
             problem += ")"
+        if isinstance(exc, _TooLarge):
+            raise ModelError(_too_large_text(), source=source, line=line) from None
         raise ModelError(f"malformed YAML: {problem}", source=source, line=line) from None
     except yaml.YAMLError as exc:
-        raise ModelError(f"malformed YAML: {exc}", source=source) from None
+        raise ModelError(f"malformed YAML: {_first_clause(exc)}", source=source) from None
     except RecursionError:
         raise ModelError("malformed YAML: nested too deeply", source=source) from None
-    _reject_duplicate_keys(node, source)
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise ModelError(f"malformed YAML: {_first_clause(exc)}", source=source) from None
     return data, node
 
 
-def _reject_duplicate_keys(root: yaml.Node | None, source: str) -> None:
-    """A key given twice in one mapping is an error: the parsers would silently keep the
-    last one, and the user's first value would be lost without a word."""
-    stack = [root] if root is not None else []
+def _too_many_values(data: Any) -> bool:
+    """Whether parsed JSON holds more than MAX_DOCUMENT_NODES values (JSON has no aliases)."""
+    count = 0
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        count += 1
+        if count > MAX_DOCUMENT_NODES:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_nodes(root: yaml.Node | None, source: str) -> None:
+    """Refuse duplicate keys and documents too large once aliases are expanded.
+
+    Each distinct node is visited once (an alias shares its anchor's node), so the check is
+    linear in the file however much the aliases would expand.  A key given twice in one
+    mapping is an error: the parsers would silently keep the last one, and the user's first
+    value would be lost without a word.
+    """
+    if root is None:
+        return
+    # Post-order over distinct nodes: the expanded size of a node is 1 + its children's.
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, value in node.value:
-                name = str(key.value)
-                line = key.start_mark.line + 1
-                if name in seen and name != "<<":
-                    raise ModelError(
-                        f"duplicate key {name!r} (first given on line {seen[name]})",
-                        source=source,
-                        line=line,
-                    )
-                seen[name] = line
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children = _children(node)
+        if not done:
+            if isinstance(node, yaml.MappingNode):
+                _reject_duplicate_keys(node, source)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in size)
+            continue
+        total = 1 + sum(size[id(child)] for child in children)
+        if total > MAX_DOCUMENT_NODES:
+            raise ModelError(
+                _too_large_text(),
+                source=source,
+                line=node.start_mark.line + 1,
+            )
+        size[id(node)] = total
+
+
+def _reject_duplicate_keys(node: yaml.MappingNode, source: str) -> None:
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        name = str(key.value)
+        line = key.start_mark.line + 1
+        if name in seen and name != "<<":
+            raise ModelError(
+                f"duplicate key {name!r} (first given on line {seen[name]})",
+                source=source,
+                line=line,
+            )
+        seen[name] = line
 
 
 def line_of(node: yaml.Node | None, loc: Location) -> int | None:

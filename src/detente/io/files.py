@@ -55,7 +55,6 @@ def load_model(path: str | Path) -> Conflict:
     path = Path(path)
     text = read_text(path)
     if path.suffix.lower() == ".gmcr":
-
         return gmcr_to_conflict(text, str(path))
     return parse_model(text, str(path))
 

@@ -24,7 +24,9 @@ here stays the file's own option order; when the two orders differ, ranked state
 written as labels (one Y/N per option in the file's order) so that they mean the same
 states.
 
-Keys this reader does not know are ignored (the program that wrote the file may store more
+Two options, or two decision makers, with the same name are an error naming both (renaming
+one would change what the file means without a word).  Keys this reader does not know are
+ignored (the program that wrote the file may store more
 than a model).  Every malformed entry raises a :class:`~detente.errors.ModelError` located
 in the file, e.g. ``decisionMakers[1].preferences[2]``.
 """
@@ -113,12 +115,26 @@ def _expect_index(value: Any, size: int, loc: Location, what: str) -> int:
     return value
 
 
-def _unique_names(raw_names: list[str], fallback: str) -> tuple[list[str], dict[int, str]]:
-    """Make names non-empty and unique; return them and a note for each renamed one.
+def _unique_names(
+    raw_names: list[str], fallback: str, loc: Location
+) -> tuple[list[str], dict[int, str]]:
+    """Make names non-empty; return them and a note for each one made up.
 
-    An empty name becomes ``'<fallback> <k>'`` (1-based position); a repeated one gets
-    ``' (2)'``, ``' (3)'``, ... appended.  The first holder of a name keeps it.
+    A name given twice is an error naming both places: renaming one silently would change
+    what the statements and results mean to the reader (issue 15).  An empty name becomes
+    ``'<fallback> <k>'`` (1-based position), with ``' (2)'``, ``' (3)'``, ... appended if the
+    file already uses that name.
     """
+    first: dict[str, int] = {}
+    for k, name in enumerate(raw_names):
+        if name in first:
+            raise ModelError(
+                f"{fallback} name {name!r} is given twice ({format_location((*loc, first[name]))}"
+                f" and {format_location((*loc, k))}); detente needs distinct names",
+                (*loc, k, "name"),
+            )
+        if name:
+            first[name] = k
     used = {name for name in raw_names if name}
     kept: set[str] = set()
     names: list[str] = []
@@ -128,11 +144,8 @@ def _unique_names(raw_names: list[str], fallback: str) -> tuple[list[str], dict[
             names.append(name)
             kept.add(name)
             continue
-        if name:
-            base, note, candidate = name, f"the .gmcr file repeats the name {name!r}", ""
-        else:
-            base, note = f"{fallback} {k + 1}", "the .gmcr file gives no name"
-            candidate = base
+        base, note = f"{fallback} {k + 1}", "the .gmcr file gives no name"
+        candidate = base
         count = 1
         while not candidate or candidate in used:
             count += 1
@@ -240,7 +253,7 @@ class _Reader:
                     (*loc, "permittedDirection"),
                 )
             directions.append(_DIRECTIONS[direction])
-        unique, notes = _unique_names(names, "option")
+        unique, notes = _unique_names(names, "option", ("options",))
         out = []
         for k, (name, direction) in enumerate(zip(unique, directions, strict=True)):
             option: dict[str, Any] = {"name": name}
@@ -280,7 +293,7 @@ class _Reader:
                     )
                 checked.append(index)
             out.append({"raw": entry, "option_indices": checked})
-        unique, notes = _unique_names(names, "decision maker")
+        unique, notes = _unique_names(names, "decision maker", ("decisionMakers",))
         for i, dm in enumerate(out):
             dm["name"] = unique[i]
             dm["options"] = [self.option_names[k] for k in dm["option_indices"]]

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ModelError
-from .statements import StatementError, parse_statement
+from .statements import StatementError, parse_statement, quoted_statement
 from .values import pattern_constraints
 
 FORMAT = "detente/1"
@@ -417,7 +417,7 @@ def _check_statement(
     try:
         parse_statement(text, index, levels)
     except StatementError as exc:
-        raise ModelError(f"statement {text!r}: {exc}", loc) from None
+        raise ModelError(f"statement {quoted_statement(text)}: {exc}", loc) from None
 
 
 def _check_condition(condition: Condition, conflict: Conflict, loc: tuple[str | int, ...]) -> None:

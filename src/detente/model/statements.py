@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "MAX_STATEMENT_DEPTH",
+    "MAX_STATEMENT_LENGTH",
     "And",
     "Compare",
     "Const",
@@ -41,6 +43,7 @@ __all__ = [
     "StatementError",
     "Taken",
     "parse_statement",
+    "quoted_statement",
 ]
 
 
@@ -51,24 +54,54 @@ class StatementError(ValueError):
 class Expr:
     """A node of a parsed statement."""
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
-        """Truth value for every row of ``values`` (states x options)."""
+    def children(self) -> tuple[Expr, ...]:
+        """The node's operands, in order (none for a leaf)."""
+        return ()
+
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
+        """This node's truth values from its operands' (``values`` for leaves)."""
         raise NotImplementedError
+
+    def evaluate(self, values: np.ndarray) -> np.ndarray:
+        """Truth value for every row of ``values`` (states x options).
+
+        Post-order with explicit stacks, not recursion, so a long or deep statement never
+        exhausts Python's call stack.
+        """
+        results: list[np.ndarray] = []
+        pending: list[tuple[Expr, bool]] = [(self, False)]
+        while pending:
+            node, ready = pending.pop()
+            operands = node.children()
+            if operands and not ready:
+                pending.append((node, True))
+                pending.extend((operand, False) for operand in reversed(operands))
+                continue
+            taken = results[len(results) - len(operands) :] if operands else []
+            if operands:
+                del results[len(results) - len(operands) :]
+            results.append(node.combine(values, taken))
+        return results[0]
 
     def options(self) -> set[int]:
         """Indices of the options the statement mentions."""
-        raise NotImplementedError
+        found: set[int] = set()
+        pending: list[Expr] = [self]
+        while pending:
+            node = pending.pop()
+            option = getattr(node, "option", None)
+            if option is not None:
+                found.add(option)
+            pending.extend(node.children())
+        return found
 
 
 @dataclass(frozen=True)
 class Const(Expr):
     value: bool
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
         return np.full(values.shape[0], self.value, dtype=bool)
-
-    def options(self) -> set[int]:
-        return set()
 
     def __str__(self) -> str:
         return "true" if self.value else "false"
@@ -79,11 +112,8 @@ class Taken(Expr):
     option: int
     name: str
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
         return values[:, self.option] > 0
-
-    def options(self) -> set[int]:
-        return {self.option}
 
     def __str__(self) -> str:
         return _quote(self.name)
@@ -107,11 +137,8 @@ class Compare(Expr):
     op: str
     value: int
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
         return _OPS[self.op](values[:, self.option], self.value)
-
-    def options(self) -> set[int]:
-        return {self.option}
 
     def __str__(self) -> str:
         return f"{_quote(self.name)} {self.op} {self.value}"
@@ -121,11 +148,11 @@ class Compare(Expr):
 class Not(Expr):
     inner: Expr
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
-        return ~self.inner.evaluate(values)
+    def children(self) -> tuple[Expr, ...]:
+        return (self.inner,)
 
-    def options(self) -> set[int]:
-        return self.inner.options()
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
+        return ~operands[0]
 
     def __str__(self) -> str:
         return f"not {_paren(self.inner)}"
@@ -136,11 +163,11 @@ class And(Expr):
     left: Expr
     right: Expr
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
-        return self.left.evaluate(values) & self.right.evaluate(values)
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
 
-    def options(self) -> set[int]:
-        return self.left.options() | self.right.options()
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
+        return operands[0] & operands[1]
 
     def __str__(self) -> str:
         return f"{_paren(self.left)} and {_paren(self.right)}"
@@ -151,11 +178,11 @@ class Or(Expr):
     left: Expr
     right: Expr
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
-        return self.left.evaluate(values) | self.right.evaluate(values)
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
 
-    def options(self) -> set[int]:
-        return self.left.options() | self.right.options()
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
+        return operands[0] | operands[1]
 
     def __str__(self) -> str:
         return f"{_paren(self.left)} or {_paren(self.right)}"
@@ -168,11 +195,11 @@ class Implies(Expr):
     antecedent: Expr
     consequent: Expr
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
-        return ~self.antecedent.evaluate(values) | self.consequent.evaluate(values)
+    def children(self) -> tuple[Expr, ...]:
+        return (self.antecedent, self.consequent)
 
-    def options(self) -> set[int]:
-        return self.antecedent.options() | self.consequent.options()
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
+        return ~operands[0] | operands[1]
 
     def __str__(self) -> str:
         return f"{_paren(self.consequent)} if {_paren(self.antecedent)}"
@@ -183,11 +210,11 @@ class Iff(Expr):
     left: Expr
     right: Expr
 
-    def evaluate(self, values: np.ndarray) -> np.ndarray:
-        return self.left.evaluate(values) == self.right.evaluate(values)
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
 
-    def options(self) -> set[int]:
-        return self.left.options() | self.right.options()
+    def combine(self, values: np.ndarray, operands: list[np.ndarray]) -> np.ndarray:
+        return operands[0] == operands[1]
 
     def __str__(self) -> str:
         return f"{_paren(self.left)} iff {_paren(self.right)}"
@@ -224,11 +251,25 @@ class _Token:
     column: int  # 1-based
 
 
+#: Longest statement text, in characters, that detente parses.  Parsing and evaluation are
+#: linear in the length, so this is generous (about 15,000 terms); it keeps a pasted or
+#: generated monster from costing seconds per statement.
+MAX_STATEMENT_LENGTH = 100_000
+
+#: Deepest nesting a statement may have: open parentheses, ``not``s and ``if ... then``s
+#: waiting for their operand, or conditionals chained into one another.  A long flat chain of
+#: ``and``, ``or`` or ``iff`` is not nesting: it is kept as a balanced tree.
+MAX_STATEMENT_DEPTH = 100
+
+_REST_IS_SPACE = re.compile(r"\s*\Z")
+
+
 def _tokenize(text: str) -> list[_Token]:
+    """Tokens of ``text``, in one left-to-right pass (linear in its length)."""
     tokens: list[_Token] = []
     pos = 0
     while pos < len(text):
-        if text[pos:].strip() == "":
+        if _REST_IS_SPACE.match(text, pos):
             break
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
@@ -251,7 +292,35 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
+# Binary operators and their precedence (all associate to the left).  A conditional's right
+# operand is a disjunction, so "A if B iff C" is "(A if B) iff C".
+_BINARY = {
+    "if": 1, "iff": 1, "->": 1, "<->": 1,
+    "or": 2, "|": 2, "||": 2,
+    "and": 3, "&": 3, "&&": 3,
+}  # fmt: skip
+_KIND = {"<->": "iff", "|": "or", "||": "or", "&": "and", "&&": "and"}
+_NOT = ("not", "-", "!", "~")
+_GROUPS = ("(", "if...")  # an open parenthesis, or a prefix "if" waiting for its "then"
+
+
+@dataclass
+class _Operand:
+    """A parsed operand: one node, or a flat run of one associative operator (and, or, iff)
+    kept as a list until it is used, then built as a balanced tree (depth log2 of its length)."""
+
+    kind: str  # "node", "and", "or", "iff"
+    parts: list[Expr]
+    depth: int
+
+
+_FLAT = {"and": And, "or": Or, "iff": Iff}
+
+
 class _Parser:
+    """Operator precedence parsing with explicit stacks (Dijkstra's shunting yard): linear in
+    the number of tokens and never recursive, whatever the statement's length or nesting."""
+
     def __init__(self, text: str, options: Mapping[str, int], levels: Mapping[str, int]) -> None:
         self.text = text
         self.tokens = _tokenize(text)
@@ -282,58 +351,143 @@ class _Parser:
         found = "end of statement" if token.kind == "end" else repr(token.text)
         raise StatementError(f"{message} at column {token.column}, found {found}")
 
-    # -- grammar (lowest precedence first) -----------------------------------------------
-    def statement(self) -> Expr:
-        expr = self.conditional()
-        if self.peek().kind != "end":
-            self.fail("unexpected text")
-        return expr
+    def too_deep(self) -> None:
+        raise StatementError(
+            f"nested too deeply at column {self.peek().column}: more than"
+            f" {MAX_STATEMENT_DEPTH} levels of parentheses, 'not' or conditionals"
+        )
 
-    def conditional(self) -> Expr:
-        if self.at("if"):
-            self.take()
-            antecedent = self.conditional()
-            self.expect("then")
-            return Implies(antecedent, self.conditional())
-        left = self.disjunction()
-        while self.at("if", "iff", "->", "<->"):
-            word = self.take().text
-            right = self.disjunction()
-            if word == "if":
-                left = Implies(right, left)
-            elif word == "->":
-                left = Implies(left, right)
+    # -- operands ------------------------------------------------------------------------
+    def node(self, operand: _Operand) -> tuple[Expr, int]:
+        """The operand as one node (a flat run becomes a balanced tree), with its depth."""
+        parts, depth = operand.parts, operand.depth
+        if operand.kind == "node":
+            return parts[0], depth
+        build = _FLAT[operand.kind]
+        while len(parts) > 1:
+            paired = [build(parts[k], parts[k + 1]) for k in range(0, len(parts) - 1, 2)]
+            parts = paired + ([parts[-1]] if len(parts) % 2 else [])
+            depth += 1
+        return parts[0], depth
+
+    def single(self, operand: _Operand) -> tuple[list[Expr], int]:
+        expr, depth = self.node(operand)
+        return [expr], depth
+
+    def make(self, expr: Expr, *depths: int) -> _Operand:
+        depth = 1 + max(depths, default=0)
+        if depth > MAX_STATEMENT_DEPTH:
+            self.too_deep()
+        return _Operand("node", [expr], depth)
+
+    def reduce(self, ops: list[tuple[str, object]], values: list[_Operand]) -> None:
+        """Apply the operator on top of ``ops`` to the operands on top of ``values``."""
+        op, payload = ops.pop()
+        if op in _NOT:
+            inner, depth = self.node(values.pop())
+            values.append(self.make(Not(inner), depth))
+            return
+        if op == "then":  # "if A then B": payload is A
+            assert isinstance(payload, _Operand)
+            antecedent, left_depth = self.node(payload)
+            consequent, right_depth = self.node(values.pop())
+            values.append(self.make(Implies(antecedent, consequent), left_depth, right_depth))
+            return
+        right = values.pop()
+        left = values.pop()
+        kind = _KIND.get(op, op)
+        if kind in _FLAT:
+            # Grow the left run in place: copying it each time would make a chain quadratic.
+            run = left if left.kind == kind else _Operand(kind, *self.single(left))
+            if right.kind == kind:
+                run.parts.extend(right.parts)
+                run.depth = max(run.depth, right.depth)
             else:
-                left = Iff(left, right)
-        return left
+                expr, depth = self.node(right)
+                run.parts.append(expr)
+                run.depth = max(run.depth, depth)
+            values.append(run)
+            return
+        (a, da), (b, db) = self.node(left), self.node(right)
+        expr = Implies(b, a) if kind == "if" else Implies(a, b)
+        values.append(self.make(expr, da, db))
 
-    def disjunction(self) -> Expr:
-        left = self.conjunction()
-        while self.at("or", "|", "||"):
-            self.take()
-            left = Or(left, self.conjunction())
-        return left
+    @staticmethod
+    def open_group(ops: list[tuple[str, object]]) -> str | None:
+        """The innermost open parenthesis or ``if``, if any."""
+        for op, _ in reversed(ops):
+            if op in _GROUPS:
+                return op
+        return None
 
-    def conjunction(self) -> Expr:
-        left = self.negation()
-        while self.at("and", "&", "&&"):
-            self.take()
-            left = And(left, self.negation())
-        return left
+    def misplaced(self, ops: list[tuple[str, object]]) -> None:
+        """Fail at a token that cannot follow a complete operand here."""
+        group = self.open_group(ops)
+        if group == "(":
+            self.fail("expected ')'")
+        if group == "if...":
+            self.fail("expected 'then'")
+        self.fail("unexpected text")
 
-    def negation(self) -> Expr:
-        if self.at("not", "-", "!", "~"):
-            self.take()
-            return Not(self.negation())
-        return self.atom()
+    def close_group(self, ops: list[tuple[str, object]], values: list[_Operand]) -> str | None:
+        """Reduce everything back to the innermost open group, which is popped and returned."""
+        while ops and ops[-1][0] not in _GROUPS:
+            self.reduce(ops, values)
+        return ops.pop()[0] if ops else None
+
+    # -- grammar -------------------------------------------------------------------------
+    def statement(self) -> Expr:
+        ops: list[tuple[str, object]] = []
+        values: list[_Operand] = []
+        want_operand = True
+        conditional_allowed = True  # a prefix "if" may start here (a whole conditional)
+        while True:
+            token = self.peek()
+            if want_operand:
+                if len(ops) >= MAX_STATEMENT_DEPTH:
+                    self.too_deep()
+                if self.at("(") or (conditional_allowed and self.at("if")):
+                    ops.append(("(" if self.take().text == "(" else "if...", None))
+                    conditional_allowed = True
+                elif self.at(*_NOT):
+                    ops.append((self.take().text, None))
+                    conditional_allowed = False
+                else:
+                    values.append(self.make(self.atom()))
+                    want_operand = False
+                continue
+            if token.kind in ("kw", "op") and token.text in _BINARY:
+                precedence = _BINARY[token.text]
+                while ops and (
+                    ops[-1][0] in _NOT
+                    or (ops[-1][0] in _BINARY and _BINARY[ops[-1][0]] >= precedence)
+                ):
+                    self.reduce(ops, values)
+                ops.append((self.take().text, None))
+                want_operand, conditional_allowed = True, False
+            elif self.at(")"):
+                if self.open_group(ops) != "(":
+                    self.misplaced(ops)
+                self.close_group(ops, values)
+                self.take()
+            elif self.at("then"):
+                if self.open_group(ops) != "if...":
+                    self.misplaced(ops)
+                self.close_group(ops, values)
+                self.take()
+                ops.append(("then", values.pop()))
+                want_operand, conditional_allowed = True, True
+            elif token.kind == "end":
+                if self.open_group(ops) is not None:
+                    self.misplaced(ops)
+                while ops:
+                    self.reduce(ops, values)
+                return self.node(values.pop())[0]
+            else:
+                self.misplaced(ops)
 
     def atom(self) -> Expr:
         token = self.peek()
-        if self.at("("):
-            self.take()
-            inner = self.conditional()
-            self.expect(")")
-            return inner
         if self.at("true", "false"):
             self.take()
             return Const(token.text == "true")
@@ -392,6 +546,20 @@ class _Parser:
         return value
 
 
+def quoted_statement(text: str, width: int = 60) -> str:
+    """A statement quoted for an error message, cut (with its length) when it is long, so an
+    error about a 100,000-character statement stays one short line.
+
+    >>> quoted_statement("A and B")
+    "'A and B'"
+    >>> quoted_statement(" and ".join(["A"] * 1000))
+    "'A and A and A and A and A and A and A and A and A and A and …' (5,995 characters)"
+    """
+    if len(text) <= width:
+        return repr(text)
+    return f"{text[:width] + '…'!r} ({len(text):,} characters)"
+
+
 def parse_statement(
     text: str, options: Mapping[str, int], levels: Mapping[str, int] | None = None
 ) -> Expr:
@@ -405,4 +573,8 @@ def parse_statement(
     """
     if not isinstance(text, str) or not text.strip():
         raise StatementError("empty statement")
+    if len(text) > MAX_STATEMENT_LENGTH:
+        raise StatementError(
+            f"statement too long: {len(text):,} characters (at most {MAX_STATEMENT_LENGTH:,})"
+        )
     return _Parser(text, options, levels or {}).statement()
