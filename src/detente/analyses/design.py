@@ -852,7 +852,8 @@ def print_design(result: DesignResult, *, limit: int = 10, console: Any = None) 
                 f"{p.gives_up:.2f}",
             )
         if not groups:
-            console.print(f"No commitment of {join_words(result.side)} reaches {outcome}.")
+            within = " within the searched bound" if result.max_size is not None else ""
+            console.print(f"No commitment of {join_words(result.side)}{within} reaches {outcome}.")
             continue
         if len(groups) > limit:
             table.caption = f"{len(groups) - limit} more minimal packages"
