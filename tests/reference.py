@@ -732,3 +732,52 @@ def statement_truth(conflict_options: dict[str, int], text: str, combo: Combo) -
     result = conditional()
     assert pos == len(tokens), f"unparsed text in {text!r}"
     return result
+
+
+# ==============================================================================================
+# Strategy design (detente.analyses.design): brute force over every commitment, with compare
+# ==============================================================================================
+def naive_design(
+    conflict: Conflict, side: Sequence[str], outcome: str, concepts: Sequence[str]
+) -> dict[tuple[tuple[str, int], ...], tuple[frozenset[str], bool]]:
+    """Every commitment of the side's options (a conflict with certain preferences) that
+    reaches ``outcome`` under some concept, by ``compare`` on each one: ``{((option, value),
+    ...): (concepts where it reaches, minimal)}``.  Minimal: no proper subset reaches it
+    under every one of those concepts."""
+    # Imported here: the reference must import without the engine's analyses layer.
+    from detente.analyses.strategies import compare
+
+    options = [
+        (o.name, o.radix)
+        for dm in conflict.decision_makers
+        if dm.name in side
+        for o in conflict.options
+        if o.name in dm.options
+    ]
+    works: dict[tuple[tuple[str, int], ...], frozenset[str]] = {}
+    for size in range(len(options) + 1):
+        for chosen in itertools.combinations(options, size):
+            for values in itertools.product(*[range(radix) for _, radix in chosen]):
+                pairs = tuple(sorted(zip([n for n, _ in chosen], values, strict=True)))
+                if pairs:
+                    result = compare(conflict, concepts, strategies=[dict(pairs)], baseline=False)
+                else:  # the baseline row: nobody commits (the strategy is only a placeholder)
+                    placeholder = [{options[0][0]: 0}]
+                    result = compare(conflict, concepts, strategies=placeholder, baseline=True)
+                report = result.strategies[0]
+                hit = frozenset(
+                    c
+                    for c, rep in report.concepts.items()
+                    if report.start is not None and outcome in rep.outcomes_reachable
+                )
+                if hit:
+                    works[pairs] = hit
+    out = {}
+    for pairs, hit in works.items():
+        smaller = [
+            works.get(tuple(sub), frozenset())
+            for k in range(len(pairs))
+            for sub in itertools.combinations(pairs, k)
+        ]
+        out[pairs] = (hit, not any(hit <= other for other in smaller))
+    return out

@@ -1180,5 +1180,54 @@ def report_cmd(
 report_cmd.name = "report"
 
 
+# -- strategy design: what would it take? (detente.analyses.design) ------------------------------
+@main.command(name="design")
+@model_argument
+@max_states_option
+@click.option("--side", metavar="DM[,DM]", help="Whose commitments [default: the strategies' DMs].")
+@click.option("--agreement", metavar="OUTCOME", help="Outcome to reach [default: the first].")
+@click.option("--table", metavar="OUTCOME", help="Second outcome to reach [default: the second].")
+@click.option("--concept", "concepts", multiple=True, metavar="NAME", help="[default: Nash, SEQ]")
+@click.option("--max-size", type=click.IntRange(min=0), default=None, help="Bound the search.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@friendly
+def design_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    side: str | None,
+    agreement: str | None,
+    table: str | None,
+    concepts: tuple[str, ...],
+    max_size: int | None,
+    jobs: int,
+    scheduler: str | None,
+    fmt: str,
+) -> None:
+    """What would it take? The minimal commitments of a side that reach the agreement (and
+    the table), ranked by probability under the belief.  Ctrl-C keeps finished work."""
+    from .analyses.design import design, print_design
+
+    space = _compile(resolve_model(file, case), max_states)
+    result = design(
+        space,
+        side=[s.strip() for s in side.split(",") if s.strip()] if side else None,
+        agreement=agreement,
+        table=table,
+        concepts=concepts or ("Nash", "SEQ"),
+        max_size=max_size,
+        jobs=jobs,
+        scheduler=scheduler,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+    else:
+        print_design(result)
+    if result.interrupted:
+        sys.exit(130)  # the partial result is out; say that the run was cut short
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
