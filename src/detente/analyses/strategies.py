@@ -60,6 +60,7 @@ from ..model.statements import StatementError, parse_statement
 from ..space.commit import Commitment, CommittedSpace, commit, commitment_of
 from ..space.state_space import StateSpace, as_space
 from ..words import value_text
+from .paths import evolution
 from .stability import CONCEPTS, analyze, concept_name
 
 __all__ = [
@@ -342,8 +343,6 @@ def analyse_strategy(
     status quo (``moves`` says which steps count); a shortest path is kept for every
     reachable equilibrium.
     """
-    from .paths import evolution
-
     parent = _parent_of(space)
     to_parent = _to_parent(space)
     names, table = outcome_table(space)
@@ -604,10 +603,6 @@ class SweepResult:
         for concept in self.concepts:
             out[concept] = [_cell(row, row.concepts[concept], reachable) for row in self.rows]
         return out
-
-    def headlines(self, reachable: bool = True) -> dict[str, list[str]]:
-        """As :meth:`cells`, each cell joined into one string (``talks, deal``)."""
-        return {c: [", ".join(cell) for cell in row] for c, row in self.cells(reachable).items()}
 
     def level_text(self, level: int) -> str:
         k = self.space.option_names.index(self.option)

@@ -71,6 +71,7 @@ import numpy as np
 from ..errors import DetenteError, ModelError
 from ..limits import DEFAULT_MAX_STATES
 from ..model.conflict import Conflict, Preferences
+from ..space.commit import CommittedSpace
 from ..space.state_space import (
     StateSpace,
     as_space,
@@ -78,7 +79,9 @@ from ..space.state_space import (
     dense_rank,
     preference_scores,
 )
+from .paths import evolution
 from .stability import CONCEPTS, concept_name, stable_for
+from .strategies import BASELINE, analyse_strategy, commit, commitment_of, outcome_table
 
 __all__ = [
     "DEFAULT_MAX_EXACT",
@@ -99,8 +102,6 @@ DEFAULT_SAMPLES = 10_000
 _HARD_EXACT_LIMIT = 1 << 20
 #: Outcome name for "no equilibrium is reachable from the (committed) status quo".
 NONE_REACHABLE = "none"
-#: Name of the row "nobody commits to anything" (as in detente.strategies).
-BASELINE = "no commitment"
 
 
 # -- scenarios --------------------------------------------------------------------------------
@@ -262,13 +263,11 @@ class _Prepared:
     concepts: list[str]
     outcome_names: list[str]
     outcome_table: np.ndarray
-    committed: list[Any]  # CommittedSpace per strategy that has feasible states
+    committed: list[CommittedSpace]  # per strategy that has feasible states
     failed: dict[str, str]  # strategy name -> why it cannot be analysed
 
 
 def _prepare(conflict: Conflict, max_states: int, concepts: list[str]) -> _Prepared:
-    from .strategies import commit, commitment_of, outcome_table
-
     space = compile_conflict(conflict, max_states=max_states)
     names, table = outcome_table(space)
     committed, failed = [], {}
@@ -311,9 +310,6 @@ def _equilibria(view: StateSpace, concepts: Sequence[str]) -> np.ndarray:
 
 def _evaluate(prepared: _Prepared, ranks: np.ndarray) -> dict[str, Any]:
     """Stability, reachability and strategy outcomes of one preference profile."""
-    from .paths import evolution
-    from .strategies import analyse_strategy
-
     space = prepared.space
     view = space_with_ranks(space, ranks)
     equilibria = _equilibria(view, prepared.concepts)
@@ -861,8 +857,6 @@ def uncertainty_analysis(
 
 def _prepare_failures(conflict: Conflict, space: StateSpace) -> dict[str, str]:
     """Strategies that leave no feasible state (reported, not analysed)."""
-    from .strategies import commit, commitment_of
-
     failed = {}
     for k, strategy in enumerate(conflict.strategies):
         try:

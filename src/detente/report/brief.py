@@ -1510,10 +1510,7 @@ def _diagnosis_section(report: Report, history: Any, *, jobs: int) -> None:
 def _diagnose(space: StateSpace, history: Any, *, jobs: int) -> DiagnosisFinding | None:
     """The diagnosis section from :func:`detente.diagnose.diagnose` (its first diagnosed DM,
     with the strategy forecast)."""
-    try:
-        from ..analyses import diagnose as diagnosis_module
-    except ImportError:  # pragma: no cover - the module ships with detente
-        return None
+    from ..analyses import diagnose as diagnosis_module
     if isinstance(history, str | Path):
         history = diagnosis_module.load_history(history)
     result = diagnosis_module.diagnose(space, history, forecast=True, jobs=jobs)

@@ -564,9 +564,3 @@ def as_space(model: Conflict | StateSpace, *, max_states: int = DEFAULT_MAX_STAT
     if isinstance(model, StateSpace):
         return model
     return compile_conflict(model, max_states=max_states)
-
-
-def values_table(space: StateSpace, states: Sequence[int] | None = None) -> list[list[int]]:
-    """Option values per state, in the model's option order (for JSON output)."""
-    rows = space.values if states is None else space.values[np.asarray(states)]
-    return rows.astype(int).tolist()
