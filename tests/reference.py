@@ -678,6 +678,9 @@ class Graph:
     states: list[Combo]
     moves: list[list[set[int]]]
     scores: list[list[float]]
+    _reach_cache: dict[tuple[tuple[int, ...], int, bool], set[int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def n_dms(self) -> int:
@@ -770,23 +773,9 @@ def naive_graph(conflict: Conflict, states: list[Combo] | None = None) -> Graph:
 
 # -- naive stability ------------------------------------------------------------------------
 def reach(graph: Graph, coalition: Sequence[int], start: int, *, improving: bool) -> set[int]:
-    """R_H(start) (or R+_H): states reached by a legal sequence of moves of the members,
-    none moving twice in a row (Fang, Hipel & Kilgour 1993)."""
-    reached: set[int] = set()
-    seen: set[tuple[int, int]] = set()
-    queue: deque[tuple[int, int | None]] = deque([(start, None)])
-    while queue:
-        state, last = queue.popleft()
-        for mover in coalition:
-            if mover == last:
-                continue
-            targets = graph.improvements(mover, state) if improving else graph.moves[mover][state]
-            for t in targets:
-                if (t, mover) not in seen:
-                    seen.add((t, mover))
-                    reached.add(t)
-                    queue.append((t, mover))
-    return reached
+    """R_H(start) (or R+_H): :func:`coalition_reach` on the dial graph (it offers the same
+    ``moves``, ``improvements`` and cache as a :class:`NaiveModel`)."""
+    return coalition_reach(graph, coalition, start, improving=improving)  # type: ignore[arg-type]
 
 
 def naive_stable(graph: Graph, concept: str, dm: int, s: int) -> bool:

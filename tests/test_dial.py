@@ -8,12 +8,13 @@ only moves up (forward) or down (backward); statements compare levels (``d >= 6`
 option has more than ten levels.
 
 Everything is recomputed by the dial reference of tests/reference.py from the model with
-plain Python (itertools, sets, loops): feasible combinations, codes, labels, unilateral moves R_i(s), prioritization
-scores (Fang, Hipel, Kilgour & Peng 2003: statement k of K weighs 2^(K-k)), and Nash, GMR,
-SMR, SEQ and SIM stability as defined by Fang, Hipel & Kilgour (1993), *Interactive Decision
-Making*, ch. 4.  The statement parser is trusted (it has its own tests); the parsed tree is
-evaluated by the reference's small walker ``evaluate``.  The random dial conflicts are
-``tests.conflicts.dial_conflicts``; :mod:`tests.test_strategies` uses the same helpers.
+plain Python (itertools, sets, loops): feasible combinations, codes, labels, unilateral
+moves R_i(s), prioritization scores (Fang, Hipel, Kilgour & Peng 2003: statement k of K
+weighs 2^(K-k)), and Nash, GMR, SMR, SEQ and SIM stability as defined by Fang, Hipel &
+Kilgour (1993), *Interactive Decision Making*, ch. 4.  The statement parser is trusted (it
+has its own tests); the parsed tree is evaluated by the reference's small walker
+``evaluate``.  The random dial conflicts are ``tests.conflicts.dial_conflicts``;
+:mod:`tests.test_strategies` uses the same helpers.
 """
 
 from __future__ import annotations
