@@ -323,7 +323,8 @@ def test_north_korea_comparison_is_consistent(nk: Conflict, nk_comparison) -> No
                     n for n, hit in zip(names, table[e.state], strict=True) if hit
                 ]
                 if e.reachable:
-                    _check_path(space, report.start, e.state, e.path or [], committed)
+                    path = [step.to_json(space) for step in e.path or []]
+                    _check_path(space, report.start, e.state, path, committed)
             reachable = rep.reachable
             if reachable:
                 assert rep.verdict.startswith("reaches: ")

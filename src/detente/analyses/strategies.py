@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,7 @@ from ..model.conflict import Conflict, Strategy
 from ..model.statements import StatementError, parse_statement
 from ..space.commit import Commitment, CommittedSpace, commit, commitment_of
 from ..space.state_space import StateSpace, as_space
+from ..space.steps import Step
 from ..words import value_text
 from .paths import evolution
 from .stability import CONCEPTS, analyze, concept_name
@@ -123,13 +124,15 @@ def outcomes_of(space: StateSpace, state: int) -> list[str]:
 class EquilibriumReport:
     """One equilibrium under one strategy and concept.  ``state`` is the full conflict's
     0-based index; ``steps`` the length of a shortest path from the (committed) status quo,
-    None if it is not reachable; ``path`` that path's steps (full-conflict numbering)."""
+    None if it is not reachable; ``path`` that path's steps (full-conflict numbering);
+    ``space`` the full conflict's space (it numbers and labels the steps in JSON)."""
 
     state: int
     label: str
     outcomes: list[str]
     steps: int | None
-    path: list[dict[str, Any]] | None
+    path: list[Step] | None
+    space: StateSpace = field(repr=False, compare=False)
 
     @property
     def reachable(self) -> bool:
@@ -142,7 +145,7 @@ class EquilibriumReport:
             "outcomes": self.outcomes,
             "reachable": self.reachable,
             "steps": self.steps,
-            "path": self.path,
+            "path": None if self.path is None else [s.to_json(self.space) for s in self.path],
         }
 
 
@@ -165,7 +168,7 @@ class ConceptReport:
     has_start: bool
     #: The model's outcome names, in the model's order.
     names: list[str] = field(default_factory=list)
-    paths: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    paths: dict[int, list[Step]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def empty(cls, concept: str, space: StateSpace, names: list[str]) -> ConceptReport:
@@ -190,6 +193,7 @@ class ConceptReport:
             outcomes=_labels(self.names, self.hits[k]),
             steps=None if steps < 0 else steps,
             path=self.paths.get(state) if steps >= 0 else None,
+            space=self.space,
         )
 
     @cached_property
@@ -297,26 +301,12 @@ class StrategyReport:
         }
 
 
-def _path_json(space: StateSpace, parent: StateSpace, steps: Sequence[Any]) -> list[dict]:
-    """Steps of a path in the full conflict's numbering."""
-    to_parent = _to_parent(space)
-    out = []
-    for step in steps:
-        before, after = int(to_parent[step.before]), int(to_parent[step.after])
-        out.append(
-            {
-                "mover": list(step.mover),
-                "kind": step.kind,
-                "from": before + 1,
-                "from_label": parent.label(before),
-                "to": after + 1,
-                "to_label": parent.label(after),
-                "changes": [
-                    {"option": c.option, "from": c.before, "to": c.after} for c in step.changes
-                ],
-            }
-        )
-    return out
+def _in_parent(to_parent: np.ndarray, steps: Sequence[Step]) -> list[Step]:
+    """Steps of a path renumbered into the full conflict's states."""
+    return [
+        replace(step, before=int(to_parent[step.before]), after=int(to_parent[step.after]))
+        for step in steps
+    ]
 
 
 def _to_parent(space: StateSpace) -> np.ndarray:
@@ -368,7 +358,7 @@ def analyse_strategy(
     )
     equilibria = {c: stability.equilibria(c) for c in stability.concepts}
     distance = np.full(space.n_states, -1, dtype=np.int64)
-    paths: dict[int, list[dict[str, Any]]] = {}
+    paths: dict[int, list[Step]] = {}
     if start is not None:
         evo = evolution(space, start, moves)
         distance = evo.distance.astype(np.int64)
@@ -376,7 +366,7 @@ def analyse_strategy(
         targets = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *equilibria.values()]))
         targets = targets[distance[targets] >= 0]
         for target, steps in zip(targets, evo.paths(targets), strict=True):
-            paths[int(to_parent[target])] = _path_json(space, parent, steps or [])
+            paths[int(to_parent[target])] = _in_parent(to_parent, steps or [])
     for concept, states in equilibria.items():
         report.concepts[concept] = ConceptReport(
             concept=concept,
