@@ -250,7 +250,15 @@ def _changed_owners(space: StateSpace, source: int, target: int) -> dict[int, li
 def resolve_history(space: StateSpace, history: History) -> list[Observation]:
     """The history's observations on ``space``, validated: every state exists, every move is
     one the named DM can make (t in R_i(s)), every DM exists.  Errors are one-line
-    :class:`~detente.errors.ModelError` located in the history file."""
+    :class:`~detente.errors.ModelError` located in the history file.
+
+    >>> import detente
+    >>> from detente.io.history import bundled_history, load_history
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("north-korea"))
+    >>> len(resolve_history(space, load_history(bundled_history("north-korea"))))
+    15
+    """
     try:
         return _resolve(space, history)
     except ModelError as exc:
@@ -1114,6 +1122,13 @@ def diagnose(
     observations.  ``dms`` are the DMs to diagnose (default: the history's ``dm``, else every
     DM with observations).  ``hypotheses`` adds hypotheses by DM name as (name, preferences,
     prior weight).  ``epsilon`` defaults to the history's, else 0.05.
+
+    >>> import detente
+    >>> from detente.io.history import bundled_history, load_history
+    >>> history = load_history(bundled_history("north-korea"))
+    >>> result = diagnose(detente.load_case("north-korea"), history)
+    >>> result.history is history
+    True
     """
     space = as_space(model)
     concept = concept_name(concept)
@@ -1438,7 +1453,15 @@ def _print_forecast(result: Diagnosis, console: Any) -> None:
 
 
 def report_section(result: Diagnosis, *, limit: int = 8) -> str:
-    """The diagnosis as a Markdown section (for a case report)."""
+    """The diagnosis as a Markdown section (for a case report).
+
+    >>> import detente
+    >>> from detente.io.history import bundled_history, load_history
+    >>> model = detente.load_case("north-korea")
+    >>> result = diagnose(model, load_history(bundled_history("north-korea")))
+    >>> report_section(result).splitlines()[0]
+    '## Reading the counterpart: what the record says'
+    """
     space = result.space
     lines: list[str] = []
     add = lines.append

@@ -95,7 +95,14 @@ OTHER = "other"
 # -- outcomes ---------------------------------------------------------------------------------
 def outcome_table(space: StateSpace) -> tuple[list[str], np.ndarray]:
     """The model's outcome names and an (n_states, n_outcomes) bool table: which states
-    satisfy which outcome.  A :class:`CommittedSpace` answers for its parent's states."""
+    satisfy which outcome.  A :class:`CommittedSpace` answers for its parent's states.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> names, table = outcome_table(as_space(detente.load_case("north-korea")))
+    >>> names, table.shape
+    (['deal', 'talks', 'stalemate', 'war'], (1537, 4))
+    """
     if isinstance(space, CommittedSpace):
         names, table = outcome_table(space.parent)
         return names, table[space.parent_state]
@@ -113,7 +120,14 @@ def outcome_table(space: StateSpace) -> tuple[list[str], np.ndarray]:
 
 
 def outcomes_of(space: StateSpace, state: int) -> list[str]:
-    """Names of the outcomes a state (0-based) satisfies, or ``['other']``."""
+    """Names of the outcomes a state (0-based) satisfies, or ``['other']``.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("north-korea"))
+    >>> outcomes_of(space, space.status_quo)
+    ['stalemate']
+    """
     names, table = outcome_table(space)
     found = [name for name, hit in zip(names, table[state], strict=True) if hit]
     return found or [OTHER]
@@ -332,6 +346,12 @@ def analyse_strategy(
     Reachability is the evolution of :func:`detente.paths.evolution` from the space's
     status quo (``moves`` says which steps count); a shortest path is kept for every
     reachable equilibrium.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("north-korea"))
+    >>> analyse_strategy(space, ["Nash"]).concepts["Nash"].verdict
+    'reaches: stalemate (3 steps)'
     """
     parent = _parent_of(space)
     to_parent = _to_parent(space)
@@ -528,6 +548,11 @@ def compare(
     ``strategies`` defaults to the model's own; ``moves`` is the kind of steps of status quo
     analysis (see :func:`detente.paths.evolution`).  Raises
     :class:`~detente.errors.DetenteError` when there is no strategy to compare.
+
+    >>> import detente
+    >>> result = compare(detente.load_case("north-korea"), ["Nash"])
+    >>> [report.name for report in result.strategies][:2]
+    ['no commitment', 'maximum pressure']
     """
     parent = as_space(model)
     conflict = parent.conflict
@@ -655,6 +680,10 @@ def sweep(
     ``strategy`` (a strategy of the model, by name, or a commitment) is held as well; the
     swept option overrides its value for that option.  Works for binary options too (levels
     0 and 1).
+
+    >>> import detente
+    >>> list(sweep(detente.load_case("north-korea"), "sanctions", ["Nash"]).levels)
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     """
     parent = as_space(model)
     conflict = parent.conflict

@@ -134,7 +134,12 @@ def _moved(statements: Sequence[str], pairs: Sequence[tuple[int, int]], moved: S
 
 
 def factors_of(conflict: Conflict) -> list[Factor]:
-    """The model's independent uncertain choices, DM by DM."""
+    """The model's independent uncertain choices, DM by DM.
+
+    >>> import detente
+    >>> [factor.kind for factor in factors_of(detente.load_case("north-korea"))]
+    ['order', 'alternative']
+    """
     factors: list[Factor] = []
     for i, dm in enumerate(conflict.decision_makers):
         if dm.alternatives and dm.uncertain_order:
@@ -249,6 +254,13 @@ def space_with_ranks(space: StateSpace, ranks: np.ndarray) -> StateSpace:
     This is what lets every space-based analysis (stability, status quo analysis, strategies,
     whose :class:`~detente.strategies.CommittedSpace` keeps its class) run on a scenario's
     preferences without recompiling.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("chicken"))
+    >>> flipped = space.ranks[:, ::-1]
+    >>> space_with_ranks(space, flipped).ranks.tolist() == flipped.tolist()
+    True
     """
     space.moves  # noqa: B018 - build the shared move caches once, before the view
     space.move_sets  # noqa: B018
@@ -773,6 +785,11 @@ def uncertainty_analysis(
 
     Ctrl-C (KeyboardInterrupt) stops the run and returns the finished part, with
     ``interrupted`` set and a ``note``.
+
+    >>> import detente
+    >>> result = uncertainty_analysis(detente.load_case("north-korea"), ["Nash"], jobs=1)
+    >>> result.method, result.profiles
+    ('exact', 6)
     """
     space = as_space(model, max_states=max_states)
     conflict = space.conflict
