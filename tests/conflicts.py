@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from detente.model.conflict import Conflict
 
-from .reference import NaiveModel, enumerate_feasible, naive_model
+from .reference import NaiveModel, enumerate_feasible, feasible_combos, naive_model
 
 #: Upper bound on the number of option combinations of a drawn conflict.
 MAX_COMBINATIONS = 256
@@ -334,3 +334,73 @@ def conflict_data(
 def conflicts(**kwargs: Any) -> st.SearchStrategy[Conflict]:
     """Random valid conflicts (see :func:`conflict_data` for the keyword arguments)."""
     return conflict_data(**kwargs).map(Conflict.model_validate)
+
+
+# -- random dial conflicts (moved from tests/test_dial.py) -----------------------------------
+@st.composite
+def dial_conflicts(draw: st.DrawFn, max_combinations: int = 96) -> Conflict:
+    """Small conflicts with at least one dial: random tops, steps and directions, binary
+    options, comparisons in preferences and infeasibility, 2-3 DMs."""
+    n_dms = draw(st.integers(2, 3))
+    options: list[dict[str, Any]] = []
+    owners: list[int] = []
+    total = 1
+    for d in range(n_dms):
+        for _ in range(draw(st.integers(1, 2))):
+            top = draw(st.sampled_from([None, None, 2, 3, 4]))
+            if not options:
+                top = draw(st.sampled_from([2, 3, 4, 5]))  # the first option is a dial
+            radix = 2 if top is None else top + 1
+            if total * radix > max_combinations:
+                top, radix = None, 2
+                if total * 2 > max_combinations:
+                    break
+            option: dict[str, Any] = {"name": f"o{len(options)}"}
+            if top is not None:
+                option["levels"] = draw(st.sampled_from([f"0..{top}", top]))
+                if draw(st.booleans()):
+                    option["step"] = draw(st.integers(1, top))
+            option["direction"] = draw(st.sampled_from(["both", "both", "forward", "backward"]))
+            options.append(option)
+            owners.append(d)
+            total *= radix
+    used = sorted(set(owners))
+    dms = [
+        {
+            "name": f"D{d}",
+            "options": [o["name"] for o, w in zip(options, owners, strict=True) if w == d],
+        }
+        for d in used
+    ]
+    for dm in dms:
+        dm["preferences"] = {
+            "prioritization": [draw(atoms(options)) for _ in range(draw(st.integers(1, 4)))]
+        }
+    infeasible_conditions: list[dict[str, Any]] = []
+    if draw(st.booleans()):
+        infeasible_conditions.append({"statement": draw(atoms(options))})
+    data = {"options": options, "decision_makers": dms, "infeasible": infeasible_conditions}
+    conflict = Conflict.model_validate(data)
+    if not feasible_combos(conflict):
+        conflict = Conflict.model_validate({**data, "infeasible": []})
+    return conflict
+
+
+@st.composite
+def atoms(draw: st.DrawFn, options: list[dict[str, Any]]) -> str:
+    """A statement: a comparison on a dial, 'between', a bare option, or a combination."""
+    option = draw(st.sampled_from(options))
+    name, top = option["name"], _top(option)
+    kind = draw(st.sampled_from(["compare", "between", "taken", "and", "not"]))
+    if kind == "compare":
+        op = draw(st.sampled_from([">=", "<=", ">", "<", "==", "=", "!="]))
+        return f"{name} {op} {draw(st.integers(0, top))}"
+    if kind == "between":
+        low = draw(st.integers(0, top))
+        return f"{name} between {low} and {draw(st.integers(low, top))}"
+    if kind == "taken":
+        return name
+    other = draw(st.sampled_from(options))
+    if kind == "and":
+        return f"{name} >= {draw(st.integers(0, top))} and not {other['name']}"
+    return f"not {name} if {other['name']} < {draw(st.integers(1, _top(other)))}"

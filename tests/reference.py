@@ -630,7 +630,7 @@ def equilibria(table: list[list[bool]]) -> list[int]:
     return [s for s in range(len(table[0])) if all(row[s] for row in table)]
 
 
-# -- statements: a naive recursive-descent parser (h4-input) ----------------------------------
+# -- statements: a naive recursive-descent parser ----------------------------------
 # The grammar of detente's statement language transcribed one rule per function, evaluating
 # straight on one combination of option values.  detente parses with explicit stacks (a
 # shunting yard) for speed and safety; this is the reading to compare it with, on small
@@ -781,3 +781,225 @@ def naive_design(
         ]
         out[pairs] = (hit, not any(hit <= other for other in smaller))
     return out
+
+
+# =============================================================================================
+# Dial reference (moved from tests/test_dial.py): a naive graph built option by option for
+# conflicts with dials, with stability and reachability decided by the definitions (Fang,
+# Hipel & Kilgour 1993; status quo analysis as in Li, Kilgour & Hipel 2005).  Used by
+# tests/test_dial.py and tests/test_strategies.py.
+# =============================================================================================
+
+
+def statement(conflict: Conflict, text: str) -> Expr:
+    levels = {o.name: o.top for o in conflict.options}
+    return parse_statement(text, conflict.option_index, levels)
+
+
+def value_of(raw: Any) -> int:
+    """A value as a model file writes it (Y/N, true/false or a level)."""
+    if isinstance(raw, bool):
+        return int(raw)
+    if isinstance(raw, str) and raw.upper() in ("Y", "N"):
+        return int(raw.upper() == "Y")
+    return int(raw)
+
+
+def infeasible(conflict: Conflict, combo: Combo) -> bool:
+    """Whether one of the conflict's infeasibility conditions (``when`` mappings and
+    statements only: the forms the generators below use) describes ``combo``."""
+    index = conflict.option_index
+    for condition in conflict.infeasible:
+        if condition.statement is not None:
+            if evaluate(statement(conflict, condition.statement), combo):
+                return True
+        elif isinstance(condition.when, dict):
+            if all(combo[index[k]] == value_of(v) for k, v in condition.when.items()):
+                return True
+        else:  # pragma: no cover - not generated
+            raise NotImplementedError(condition)
+    return False
+
+
+@dataclass
+class Graph:
+    """States (combinations of option values), unilateral moves and scores, as plain data.
+
+    ``moves[i][s]`` is R_i(s), ``scores[i][s]`` DM i's score of state s.
+    """
+
+    conflict: Conflict
+    states: list[Combo]
+    moves: list[list[set[int]]]
+    scores: list[list[float]]
+    _reach_cache: dict[tuple[tuple[int, ...], int, bool], set[int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def n_dms(self) -> int:
+        return len(self.moves)
+
+    @property
+    def index(self) -> dict[Combo, int]:
+        return {c: s for s, c in enumerate(self.states)}
+
+    def options_of(self, dm: int) -> list[int]:
+        names = self.conflict.decision_makers[dm].options
+        return [self.conflict.option_index[n] for n in names]
+
+    def improvements(self, dm: int, s: int) -> set[int]:
+        return {t for t in self.moves[dm][s] if self.scores[dm][t] > self.scores[dm][s]}
+
+
+def place_values(conflict: Conflict) -> list[int]:
+    place = [1]
+    for option in conflict.options[:-1]:
+        place.append(place[-1] * option.radix)
+    return place
+
+
+def code(conflict: Conflict, combo: Combo) -> int:
+    return sum(v * w for v, w in zip(combo, place_values(conflict), strict=True))
+
+
+def feasible_combos(conflict: Conflict) -> list[Combo]:
+    """Every feasible combination, in ascending code order."""
+    ranges = [range(o.radix) for o in conflict.options]
+    combos = [c for c in itertools.product(*ranges) if not infeasible(conflict, c)]
+    return sorted(combos, key=lambda c: code(conflict, c))
+
+
+def naive_label(conflict: Conflict, combo: Combo) -> str:
+    tokens = [
+        ("Y" if v else "N") if o.binary else str(v)
+        for o, v in zip(conflict.options, combo, strict=True)
+    ]
+    separated = any(o.radix > 10 for o in conflict.options)
+    return ("." if separated else "").join(tokens)
+
+
+def move_allowed(conflict: Conflict, before: Combo, after: Combo, options: Sequence[int]) -> bool:
+    """Is before -> after a unilateral move of the DM owning ``options``?"""
+    if before == after:
+        return False
+    for k, (a, b) in enumerate(zip(before, after, strict=True)):
+        if a == b:
+            continue
+        if k not in options:
+            return False
+        option = conflict.options[k]
+        if option.direction == "forward" and b < a:
+            return False
+        if option.direction == "backward" and b > a:
+            return False
+        if option.step is not None and abs(b - a) > option.step:
+            return False
+    return True
+
+
+def naive_graph(conflict: Conflict, states: list[Combo] | None = None) -> Graph:
+    """The graph of ``conflict`` over ``states`` (default: every feasible combination).
+
+    Moves: every pair of states that :func:`move_allowed` accepts (quadratic, on purpose).
+    Scores: option prioritization.
+    """
+    states = feasible_combos(conflict) if states is None else states
+    index = conflict.option_index
+    moves = []
+    scores = []
+    for dm in conflict.decision_makers:
+        own = [index[n] for n in dm.options]
+        moves.append(
+            [
+                {t for t, after in enumerate(states) if move_allowed(conflict, before, after, own)}
+                for before in states
+            ]
+        )
+        texts = dm.preferences.prioritization or []
+        exprs = [statement(conflict, t) for t in texts]
+        weights = [2.0 ** (len(texts) - 1 - k) for k in range(len(texts))]
+        scores.append(
+            [sum(w for e, w in zip(exprs, weights, strict=True) if evaluate(e, c)) for c in states]
+        )
+    return Graph(conflict, states, moves, scores)
+
+
+# -- naive stability ------------------------------------------------------------------------
+def reach(graph: Graph, coalition: Sequence[int], start: int, *, improving: bool) -> set[int]:
+    """R_H(start) (or R+_H): :func:`coalition_reach` on the dial graph (it offers the same
+    ``moves``, ``improvements`` and cache as a :class:`NaiveModel`)."""
+    return coalition_reach(graph, coalition, start, improving=improving)  # type: ignore[arg-type]
+
+
+def naive_stable(graph: Graph, concept: str, dm: int, s: int) -> bool:
+    """Stability of state s for ``dm`` under Nash, GMR, SMR, SEQ or SIM, by definition."""
+    score = graph.scores[dm]
+    others = [j for j in range(graph.n_dms) if j != dm]
+    uis = graph.improvements(dm, s)
+    if concept == "Nash":
+        return not uis
+    if concept in ("GMR", "SEQ"):
+        improving = concept == "SEQ"
+        return all(
+            any(score[s2] <= score[s] for s2 in reach(graph, others, s1, improving=improving))
+            for s1 in uis
+        )
+    if concept == "SMR":
+        return all(
+            any(
+                score[s2] <= score[s] and all(score[s3] <= score[s] for s3 in graph.moves[dm][s2])
+                for s2 in reach(graph, others, s1, improving=False)
+            )
+            for s1 in uis
+        )
+    if concept == "SIM":
+        index = graph.index
+        choices = [[None, *graph.improvements(j, s)] for j in others]
+        for s1 in uis:
+            sanctioned = False
+            for picks in itertools.product(*choices):
+                combined = list(graph.states[s1])
+                for j, pick in zip(others, picks, strict=True):
+                    if pick is not None:
+                        for k in graph.options_of(j):
+                            combined[k] = graph.states[pick][k]
+                target = index.get(tuple(combined))
+                if target is not None and score[target] <= score[s]:
+                    sanctioned = True
+                    break
+            if not sanctioned:
+                return False
+        return True
+    raise ValueError(concept)
+
+
+def naive_equilibria(graph: Graph, concept: str) -> list[int]:
+    return [
+        s
+        for s in range(len(graph.states))
+        if all(naive_stable(graph, concept, dm, s) for dm in range(graph.n_dms))
+    ]
+
+
+def naive_distances(graph: Graph, start: int) -> dict[int, int]:
+    """Fewest steps from ``start`` to every state reachable by unilateral improvements, the
+    same DM never moving twice in a row (status quo analysis, Li, Kilgour & Hipel 2005)."""
+    distance = {start: 0}
+    seen = {(start, None)}
+    queue: deque[tuple[int, int | None, int]] = deque([(start, None, 0)])
+    while queue:
+        state, last, depth = queue.popleft()
+        for mover in range(graph.n_dms):
+            if mover == last:
+                continue
+            for t in graph.improvements(mover, state):
+                if (t, mover) in seen:
+                    continue
+                seen.add((t, mover))
+                distance.setdefault(t, depth + 1)
+                queue.append((t, mover, depth + 1))
+    return distance
+
+
+NAIVE_CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM")

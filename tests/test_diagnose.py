@@ -23,22 +23,19 @@ from hypothesis import strategies as st
 
 import detente
 from detente.analyses.diagnose import (
-    HISTORY_FORMAT,
     Observation,
-    bundled_history,
     closure,
     diagnose,
     direct_constraints,
-    history_to_yaml,
-    load_history,
-    parse_history,
     report_section,
     resolve_history,
     unilateral_targets,
 )
 from detente.cli import main
 from detente.errors import ModelError
+from detente.io.history import bundled_history, history_to_yaml, load_history, parse_history
 from detente.model.conflict import Conflict, Preferences
+from detente.model.history import HISTORY_FORMAT
 
 from .conflicts import conflict_data, preferences
 from .reference import naive_model, stable

@@ -1,6 +1,6 @@
 """Strategies and outcomes (detente.strategies), against a naive restriction of the graph.
 
-The reference: take the naive graph of the full conflict (tests.test_dial), keep the states
+The reference: take the naive graph of the full conflict (tests/reference.py), keep the states
 where the commitment holds, keep each DM's moves between kept states (R'_i(s) = R_i(s) ∩ S'),
 keep every state's score, and decide stability and reachability by the definitions (Fang,
 Hipel & Kilgour 1993; status quo analysis as in Li, Kilgour & Hipel 2005).  The module
@@ -39,11 +39,10 @@ from detente.errors import DetenteError, ModelError
 from detente.model.conflict import Conflict
 from detente.space.state_space import StateSpace
 
-from .reference import evaluate
-from .test_dial import (
+from .conflicts import atoms, dial_conflicts
+from .reference import (
     NAIVE_CONCEPTS,
-    atoms,
-    dial_conflicts,
+    evaluate,
     feasible_combos,
     naive_distances,
     naive_equilibria,
@@ -324,7 +323,8 @@ def test_north_korea_comparison_is_consistent(nk: Conflict, nk_comparison) -> No
                     n for n, hit in zip(names, table[e.state], strict=True) if hit
                 ]
                 if e.reachable:
-                    _check_path(space, report.start, e.state, e.path or [], committed)
+                    path = [step.to_json(space) for step in e.path or []]
+                    _check_path(space, report.start, e.state, path, committed)
             reachable = rep.reachable
             if reachable:
                 assert rep.verdict.startswith("reaches: ")

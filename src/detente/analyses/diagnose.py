@@ -58,29 +58,31 @@ arrays.  Only the states named by the record enter the revealed-preference closu
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
 
 from ..errors import DetenteError, Location, ModelError
-from ..model.conflict import Alternative, Conflict, OptionValue, Preferences, StateRef
+from ..io.history import (
+    bundled_history,
+    history_model,
+    history_to_yaml,
+    load_history,
+    parse_history,
+)
+from ..model.conflict import Alternative, Conflict, Preferences
+from ..model.history import (
+    DEFAULT_EPSILON,
+    HISTORY_FORMAT,
+    History,
+    HistoryHypothesis,
+    ObservedStep,
+)
 from ..model.values import pattern_constraints
 from ..space.state_space import (
     StateSpace,
@@ -102,9 +104,11 @@ __all__ = [
     "HistoryHypothesis",
     "HypothesisReport",
     "Observation",
-    "Step",
+    "ObservedStep",
     "bundled_history",
     "diagnose",
+    "history_model",
+    "history_to_yaml",
     "load_history",
     "parse_history",
     "print_diagnosis",
@@ -120,219 +124,9 @@ def _phrase(space: StateSpace, state: int) -> str:
     """'state 5 (Delay, Insist)', saying 'nothing taken' for a state with no option taken."""
     return state_phrase(space, state, empty=NOTHING)
 
-HISTORY_FORMAT = "detente-history/1"
-#: Probability that a DM errs on one observation (the error model).
-DEFAULT_EPSILON = 0.05
+
 #: Most states entering the transitive closure of the revealed constraints.
 MAX_CLOSURE_STATES = 1500
-
-
-# -- the history file format --------------------------------------------------------------------
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-def _as_text(value: Any) -> Any:
-    """YAML reads 1994 as an int and 2017-09-03 as a date: keep them as written."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float | datetime.date):
-        return str(value)
-    return value
-
-
-class Step(_Strict):
-    """One observation: a move (``state`` or ``set``, and ``by``) or a stay (``stayed``).
-
-    ``state`` names the state reached (its number, label or a mapping of every option);
-    ``set`` gives only the options that changed, ``{option: value}``, applied to the previous
-    state.  ``by`` is the DM who moved (it may be left out when every changed option belongs
-    to one DM).  ``stayed`` names the DM(s) that could have moved from the current state and
-    did not (for ``period``).
-    """
-
-    state: StateRef | None = None
-    changes: dict[str, OptionValue] | None = Field(
-        default=None,
-        alias="set",
-        description="The options that changed, {option: value}, applied to the previous state",
-    )
-    by: str | None = Field(default=None, description="Who moved")
-    stayed: str | list[str] | None = Field(
-        default=None, description="DM(s) that could have moved from the current state and did not"
-    )
-    date: str | None = None
-    period: str | None = Field(default=None, description="How long the stay lasted")
-    note: str = ""
-    source: str = Field(default="", description="Where the observation comes from")
-
-    @field_validator("date", "period", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        return _as_text(value)
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> Step:
-        move = self.state is not None or self.changes is not None
-        if self.state is not None and self.changes is not None:
-            raise ValueError("give the state reached ('state') or the changes ('set'), not both")
-        if move and self.stayed is not None:
-            raise ValueError("a step is a move ('state' or 'set') or a stay ('stayed'), not both")
-        if not move and self.stayed is None:
-            raise ValueError("give 'state' or 'set' (with 'by') for a move, or 'stayed' for a stay")
-        if self.stayed is not None and self.by is not None:
-            raise ValueError("'by' belongs to a move; a stay names its DM(s) in 'stayed'")
-        if self.changes is not None and not self.changes:
-            raise ValueError("'set' needs at least one option")
-        return self
-
-    @property
-    def stayers(self) -> list[str]:
-        if self.stayed is None:
-            return []
-        return [self.stayed] if isinstance(self.stayed, str) else list(self.stayed)
-
-
-class HistoryHypothesis(_Strict):
-    """A hypothesis about one DM's preferences, carried by the history file."""
-
-    name: str = Field(min_length=1)
-    description: str = ""
-    dm: str = Field(description="The decision maker whose preferences this is")
-    weight: float = Field(default=1.0, gt=0, description="Prior weight (normalised)")
-    preferences: Preferences
-
-
-class History(_Strict):
-    """An observed history of a model (the ``detente-history/1`` file format)."""
-
-    format: Literal["detente-history/1"] = Field(
-        default=HISTORY_FORMAT, description="File format version"
-    )
-    name: str = ""
-    description: str = ""
-    source: str = ""
-    model: str | None = Field(
-        default=None,
-        description="The model it belongs to: a bundled case name or a path relative to this file",
-    )
-    dm: str | list[str] | None = Field(
-        default=None, description="Whose preferences to diagnose by default"
-    )
-    epsilon: float = Field(
-        default=DEFAULT_EPSILON, gt=0, lt=0.5, description="Probability that a DM errs"
-    )
-    start: StateRef | None = Field(
-        default=None, description="The first state (default: the model's status quo)"
-    )
-    start_date: str | None = None
-    start_note: str = ""
-    steps: list[Step] = Field(min_length=1)
-    hypotheses: list[HistoryHypothesis] = Field(default_factory=list)
-
-    _path: Path | None = PrivateAttr(default=None)
-    _node: Any = PrivateAttr(default=None)
-
-    @field_validator("start_date", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        return _as_text(value)
-
-    @model_validator(mode="after")
-    def _unique_hypotheses(self) -> History:
-        seen: set[tuple[str, str]] = set()
-        for k, hypothesis in enumerate(self.hypotheses):
-            key = (hypothesis.dm, hypothesis.name)
-            if key in seen:
-                raise ModelError(
-                    f"duplicate hypothesis name {hypothesis.name!r} for {hypothesis.dm!r}",
-                    ("hypotheses", k, "name"),
-                )
-            seen.add(key)
-        return self
-
-    @property
-    def dms(self) -> list[str]:
-        if self.dm is None:
-            return []
-        return [self.dm] if isinstance(self.dm, str) else list(self.dm)
-
-    def locate(self, error: ModelError) -> ModelError:
-        """Name this history's file and line in an error found while resolving it."""
-        if error.source is not None or self._path is None:
-            return error
-        from ..io.documents import line_of
-
-        return error.located(str(self._path), line_of(self._node, error.loc))
-
-
-def parse_history(text: str, source: str = "<history>") -> History:
-    """Parse and validate history text (YAML or JSON), locating any error in the document."""
-    from ..io.documents import line_of, parse_document, validation_to_model_error
-
-    data, node = parse_document(text, source)
-    if not isinstance(data, dict):
-        got = "nothing" if data is None else type(data).__name__
-        raise ModelError(
-            f"expected a history (a mapping of fields), got {got}", source=source, line=1
-        )
-    if data.get("format") != HISTORY_FORMAT:
-        where = ("format",)
-        found = data.get("format")
-        message = (
-            f"this is a model file (format {found}), not a history"
-            if found == "detente/1"
-            else f"a history starts with 'format: {HISTORY_FORMAT}'"
-            + (f" (got {found!r})" if found is not None else "")
-        )
-        raise ModelError(message, where, source=source, line=line_of(node, where))
-    try:
-        history = History.model_validate(data)
-    except ValidationError as exc:
-        error = validation_to_model_error(exc, data)
-        raise error.located(source, line_of(node, error.loc)) from None
-    except ModelError as exc:
-        raise exc.located(source, line_of(node, exc.loc)) from None
-    history._path = Path(source)
-    history._node = node
-    return history
-
-
-def load_history(path: str | Path) -> History:
-    """Load a ``detente-history/1`` file (YAML or JSON)."""
-    from ..io.documents import read_text
-
-    text = read_text(path)
-    return parse_history(text, str(path))
-
-
-def bundled_history(case: str) -> Path | None:
-    """The history bundled with a case (``cases/histories/<case>.yaml``), if there is one."""
-    from importlib import resources
-
-    entry = resources.files("detente.cases").joinpath("histories", f"{case}.yaml")
-    return Path(str(entry)) if entry.is_file() else None
-
-
-def history_model(history: History) -> Conflict | None:
-    """The model a history names (``model:``): a bundled case or a path next to the file."""
-    if history.model is None:
-        return None
-    from ..cases import list_cases, load_case
-    from ..io.files import load_model
-
-    if history.model in list_cases():
-        return load_case(history.model)
-    base = history._path.parent if history._path is not None else Path.cwd()
-    path = base / history.model
-    if not path.exists():
-        raise history.locate(
-            ModelError(
-                f"model {history.model!r} is neither a bundled case nor a file next to the history",
-                ("model",),
-            )
-        )
-    return load_model(path)
 
 
 # -- observations ----------------------------------------------------------------------------------
@@ -456,7 +250,15 @@ def _changed_owners(space: StateSpace, source: int, target: int) -> dict[int, li
 def resolve_history(space: StateSpace, history: History) -> list[Observation]:
     """The history's observations on ``space``, validated: every state exists, every move is
     one the named DM can make (t in R_i(s)), every DM exists.  Errors are one-line
-    :class:`~detente.errors.ModelError` located in the history file."""
+    :class:`~detente.errors.ModelError` located in the history file.
+
+    >>> import detente
+    >>> from detente.io.history import bundled_history, load_history
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("north-korea"))
+    >>> len(resolve_history(space, load_history(bundled_history("north-korea"))))
+    15
+    """
     try:
         return _resolve(space, history)
     except ModelError as exc:
@@ -1320,6 +1122,13 @@ def diagnose(
     observations.  ``dms`` are the DMs to diagnose (default: the history's ``dm``, else every
     DM with observations).  ``hypotheses`` adds hypotheses by DM name as (name, preferences,
     prior weight).  ``epsilon`` defaults to the history's, else 0.05.
+
+    >>> import detente
+    >>> from detente.io.history import bundled_history, load_history
+    >>> history = load_history(bundled_history("north-korea"))
+    >>> result = diagnose(detente.load_case("north-korea"), history)
+    >>> result.history is history
+    True
     """
     space = as_space(model)
     concept = concept_name(concept)
@@ -1644,7 +1453,15 @@ def _print_forecast(result: Diagnosis, console: Any) -> None:
 
 
 def report_section(result: Diagnosis, *, limit: int = 8) -> str:
-    """The diagnosis as a Markdown section (for a case report)."""
+    """The diagnosis as a Markdown section (for a case report).
+
+    >>> import detente
+    >>> from detente.io.history import bundled_history, load_history
+    >>> model = detente.load_case("north-korea")
+    >>> result = diagnose(model, load_history(bundled_history("north-korea")))
+    >>> report_section(result).splitlines()[0]
+    '## Reading the counterpart: what the record says'
+    """
     space = result.space
     lines: list[str] = []
     add = lines.append
@@ -1722,10 +1539,3 @@ def report_section(result: Diagnosis, *, limit: int = 8) -> str:
             + "."
         )
     return "\n".join(lines) + "\n"
-
-
-def history_to_yaml(history: History) -> str:
-    """A history as YAML text (for examples and tests)."""
-    data = history.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    data = {"format": HISTORY_FORMAT, **{k: v for k, v in data.items() if k != "format"}}
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

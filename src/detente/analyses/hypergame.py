@@ -110,6 +110,12 @@ def restrict_moves(space: StateSpace, options: Sequence[int]) -> list[np.ndarray
 
     A move s -> t changes option k when both states fix k (not left open by merging) and
     their values of k differ.  Vectorised over the (width, n) move arrays.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("north-korea"))
+    >>> len(restrict_moves(space, [0])) == space.n_dms
+    True
     """
     n = space.n_states
     out = []
@@ -158,6 +164,11 @@ def perceived_games(space: StateSpace, without: Iterable[str] = ()) -> list[Perc
 
     Several perceptions of one holder combine; two that give the same DM's preferences, or a
     perception that gives the holder's own preferences, are errors.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> len(perceived_games(as_space(detente.load_case("north-korea"))))
+    4
     """
     conflict = space.conflict
     kept = _select(conflict, without)
@@ -374,6 +385,11 @@ def hypergame_analysis(
     """First-level hypergame analysis of a model's perceptions (see the module docstring).
 
     ``without`` names perceptions to leave out (corrected misperceptions).
+
+    >>> import detente
+    >>> result = hypergame_analysis(detente.load_case("north-korea"), ["Nash"])
+    >>> len(result.games)
+    4
     """
     space = as_space(model)
     names = list(dict.fromkeys(concept_name(c) for c in concepts))
@@ -482,7 +498,13 @@ def correct(
 ) -> Correction:
     """ "What if that belief is corrected?": the hypergame with and without the perceptions
     ``names`` (one name or several), and the states that become / stop being
-    hyper-equilibria."""
+    hyper-equilibria.
+
+    >>> import detente
+    >>> model = detente.load_case("north-korea")
+    >>> type(correct(model, model.perceptions[0].name, ["Nash"])).__name__
+    'Correction'
+    """
     space = as_space(model)
     dropped = [names] if isinstance(names, str) else list(dict.fromkeys(names))
     if not dropped:

@@ -47,21 +47,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..engine.arrays import compact
-from ..engine.moves import DenseLayout, MoveSet, PaddedMoves, block_move_sets
 from ..errors import DetenteError, ModelError, SizeLimitError
-from ..model.conflict import Condition, Conflict, Strategy
+from ..model.conflict import Conflict, Strategy
 from ..model.statements import StatementError, parse_statement
-from ..model.values import pattern_constraints
+from ..space.commit import Commitment, CommittedSpace, commit, commitment_of
 from ..space.state_space import StateSpace, as_space
+from ..space.steps import Step
 from ..words import value_text
+from .paths import evolution
 from .stability import CONCEPTS, analyze, concept_name
 
 __all__ = [
@@ -92,298 +92,17 @@ BASELINE = "no commitment"
 OTHER = "other"
 
 
-# -- commitments ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Commitment:
-    """Option values held fixed: ``values`` is ``((option index, value), ...)``."""
-
-    name: str
-    values: tuple[tuple[int, int], ...]
-    description: str = ""
-
-    def as_dict(self, space: StateSpace) -> dict[str, int]:
-        """``{option name: value}`` (0/1 for binary options)."""
-        return {space.option_names[k]: v for k, v in self.values}
-
-    def text(self, space: StateSpace) -> str:
-        """``sanctions=10, assurance=N`` (or ``nothing`` for the baseline)."""
-        parts = [f"{space.option_names[k]}={value_text(space, k, v)}" for k, v in self.values]
-        return ", ".join(parts) or "nothing"
-
-
-def commitment_of(
-    conflict: Conflict,
-    strategy: Strategy | Mapping[str, Any] | str,
-    loc: tuple[str | int, ...] = (),
-) -> Commitment:
-    """Resolve a strategy to a :class:`Commitment`.
-
-    ``strategy`` is a :class:`~detente.model.Strategy`, the name of one of the model's
-    strategies, or a mapping as written in a model file (``{"name": ..., "commit": {...}}``,
-    or just ``{option: value}``).
-    """
-    if isinstance(strategy, str):
-        for k, candidate in enumerate(conflict.strategies):
-            if candidate.name == strategy:
-                return commitment_of(conflict, candidate, ("strategies", k))
-        known = ", ".join(s.name for s in conflict.strategies) or "none"
-        raise DetenteError(f"unknown strategy {strategy!r} (strategies: {known})")
-    if isinstance(strategy, Mapping):
-        if "commit" in strategy:
-            strategy = Strategy.model_validate(dict(strategy))
-        else:
-            values = pattern_constraints(conflict, dict(strategy), (*loc, "commit"))
-            name = ", ".join(f"{k}={v}" for k, v in strategy.items())
-            return Commitment(name=name, values=_unique_values(conflict, values, loc))
-    values = pattern_constraints(conflict, strategy.commit, (*loc, "commit"))
-    return Commitment(
-        name=strategy.name,
-        values=_unique_values(conflict, values, loc),
-        description=strategy.description,
-    )
-
-
-def _unique_values(
-    conflict: Conflict, values: list[tuple[int, int]], loc: tuple[str | int, ...]
-) -> tuple[tuple[int, int], ...]:
-    seen: dict[int, int] = {}
-    for k, v in values:
-        if k in seen and seen[k] != v:
-            raise ModelError(f"option {conflict.options[k].name!r} is committed to two values", loc)
-        seen[k] = v
-    return tuple(sorted(seen.items()))
-
-
-class CommittedSpace(StateSpace):
-    """The state space of a conflict restricted to the states where a commitment holds.
-
-    Build it with :func:`commit`.  It is a full :class:`~detente.space.StateSpace` (every
-    analysis accepts it) with three additions: ``parent`` (the full conflict's space),
-    ``commitment`` and ``parent_state`` (int64 array: the parent's 0-based index of each of
-    its states).  Its ``conflict`` is the parent's with one infeasibility condition per
-    excluded value of each committed option and the committed status quo; its preferences
-    are the parent's scores (see the module docstring), not re-evaluated.
-    """
-
-    def __init__(self, parent: StateSpace, commitment: Commitment) -> None:
-        self.parent = parent
-        self.commitment = commitment
-        self.status_quo_problem: str | None = None
-        start = self._committed_status_quo()
-        conflict = _committed_conflict(parent, commitment, start)
-        super().__init__(conflict, max_states=parent.total_codes, max_memory=parent.max_memory)
-        self.parent_state = parent.states_of_codes(self.codes).astype(np.int64)
-        if (self.parent_state < 0).any():  # pragma: no cover - a subset of feasible codes
-            raise AssertionError("a committed state is not a state of the full conflict")
-
-    def _feasible_codes(self) -> tuple[np.ndarray, np.ndarray]:
-        """The parent's feasible combinations where the commitment holds (the same set the
-        conflict's infeasibility conditions give, without decoding every combination)."""
-        values = self.parent.member_values
-        keep = np.ones(values.shape[0], dtype=bool)
-        for k, v in self.commitment.values:
-            keep &= values[:, k] == v
-        return self.parent.member_codes[keep], values[keep]
-
-    def _committed_status_quo(self) -> dict[str, int] | None:
-        """The parent's status quo with the committed values applied, as option values.
-
-        For a merged status quo, its lowest-code member that stays feasible once the
-        commitment is applied is used.  When none does, :attr:`status_quo_problem` says so.
-        """
-        parent = self.parent
-        sq = parent.status_quo
-        if sq is None:
-            return None
-        members = np.flatnonzero(parent.member_state == sq)
-        values = parent.member_values[members].astype(np.int64)
-        for k, v in self.commitment.values:
-            values[:, k] = v
-        feasible = np.flatnonzero(parent.states_of_codes(values @ parent.place) >= 0)
-        if feasible.size == 0:
-            self.status_quo_problem = (
-                f"the status quo {sq + 1} ({parent.label(sq)}) becomes infeasible with"
-                f" {self.commitment.text(parent)}"
-            )
-            return None
-        row = values[feasible[0]]
-        return {name: int(row[k]) for k, name in enumerate(parent.option_names)}
-
-    @cached_property
-    def scores(self) -> np.ndarray:
-        """The parent's scores of the remaining states (preferences do not change)."""
-        return self.parent.scores[:, self.parent_state]
-
-    @cached_property
-    def moves(self) -> list[np.ndarray]:
-        """Each DM's unilateral moves (padded target arrays, as :attr:`StateSpace.moves`).
-
-        Built over the options each DM may still move (its committed options stay put), so
-        a committed dial does not multiply the alternatives a DM tries.  With merged states
-        the general builder is used.
-        """
-        if self.merged:
-            return StateSpace.moves.func(self)  # type: ignore[attr-defined]
-        return [_unilateral_moves(self, self._movable(dm)) for dm in range(self.n_dms)]
-
-    @cached_property
-    def move_sets(self) -> list[MoveSet]:
-        """Each DM's moves in the engine's fastest form.
-
-        The committed options are constant, so dropping their digits from the codes leaves a
-        dense code space of (about) the restricted size, on which DMs with free, adjacent
-        options get :class:`~detente.engine.moves.BlockMoves` (the engine's block
-        reductions), exactly as in the full conflict.
-        """
-        if self.merged:
-            return StateSpace.move_sets.func(self)  # type: ignore[attr-defined]
-        committed = [k for k, _ in self.commitment.values]
-        radices = self.radices.copy()
-        radices[committed] = 1
-        place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
-        place[committed] = 0  # a committed digit is constant: it adds nothing to the code
-        total = int(np.prod(radices))
-        if total > 4 * self.n_states:
-            return StateSpace.move_sets.func(self)  # type: ignore[attr-defined]
-        layout = DenseLayout(self.values.astype(np.int64) @ place, total)
-        options = self.conflict.options
-        free = [
-            all(
-                k in committed or (options[k].direction == "both" and options[k].step is None)
-                for k in opts
-            )
-            for opts in self.dm_options
-        ]
-        blocks = block_move_sets(self.dm_options, radices, free, layout)
-        return [
-            block if block is not None else PaddedMoves(self.moves[i])
-            for i, block in enumerate(blocks)
-        ]
-
-    def _movable(self, dm: int) -> np.ndarray:
-        committed = {k for k, _ in self.commitment.values}
-        return np.array([k for k in self.dm_options[dm] if k not in committed], dtype=np.int64)
-
-    @cached_property
-    def status_quo(self) -> int | None:
-        """The committed status quo (None if the parent has none).  Raises
-        :class:`~detente.errors.ModelError` when the commitment makes it infeasible."""
-        if self.status_quo_problem is not None:
-            raise ModelError(self.status_quo_problem, ("strategies",))
-        ref = self.conflict.status_quo
-        return None if ref is None else self.state_index(ref, ("status_quo",))
-
-
-def _committed_conflict(
-    parent: StateSpace, commitment: Commitment, status_quo: dict[str, int] | None
-) -> Conflict:
-    """The parent's conflict with the other values of every committed option infeasible and
-    the committed status quo.  Strategies, perceptions and uncertain preferences are left
-    out: they refer to the full conflict."""
-    conflict = parent.conflict
-    extra = []
-    for k, value in commitment.values:
-        name = parent.option_names[k]
-        for other in range(int(parent.radices[k])):
-            if other != value:
-                extra.append(Condition(when={name: other}))
-    return conflict.model_copy(
-        update={
-            "infeasible": [*conflict.infeasible, *extra],
-            "status_quo": status_quo,
-            "strategies": [],
-            "perceptions": [],
-            "decision_makers": [
-                dm.model_copy(update={"alternatives": [], "uncertain_order": []})
-                for dm in conflict.decision_makers
-            ],
-        }
-    )
-
-
-def _unilateral_moves(space: StateSpace, movable: np.ndarray) -> np.ndarray:
-    """R_i(s) of a DM that may change only the options ``movable``, for every state of an
-    unmerged space: a padded (width, n) int32 target array (Fang, Hipel & Kilgour 1993).
-
-    A move changes a non-empty subset of ``movable``, respects each option's direction and
-    step, and lands on a feasible state.  Vectorised over chunks of states x alternatives.
-    """
-    n = space.n_states
-    if movable.size == 0:
-        return np.zeros((0, n), dtype=np.int32)
-    radices = space.radices[movable]
-    n_alt = int(np.prod(radices))
-    need = 4.0 * n * (n_alt - 1)
-    if need > space.max_memory:
-        raise SizeLimitError(
-            f"listing the moves of a decision maker explicitly would need about"
-            f" {need / 2**30:.2f} GiB, more than the memory budget of"
-            f" {space.max_memory / 2**30:.1f} GiB (--max-memory)",
-            ("strategies",),
-        )
-    local_place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
-    alternatives = np.arange(n_alt, dtype=np.int64)
-    digits = (alternatives[:, None] // local_place[None, :]) % radices[None, :]  # (alt, opts)
-    options = [space.conflict.options[k] for k in movable]
-    place = space.place[movable]
-    chunk = max(1, (1 << 21) // n_alt)
-    pieces = []
-    for start in range(0, n, chunk):
-        current = space.values[start : start + chunk][:, movable].astype(np.int64)  # (c, opts)
-        allowed = np.ones((n_alt, current.shape[0]), dtype=bool)
-        changed = np.zeros_like(allowed)
-        for j, option in enumerate(options):
-            diff = digits[:, j, None] - current[None, :, j]
-            changed |= diff != 0
-            if option.direction == "forward":
-                allowed &= diff >= 0
-            elif option.direction == "backward":
-                allowed &= diff <= 0
-            if option.step is not None:
-                allowed &= np.abs(diff) <= option.step
-        offset = (digits @ place)[:, None] - (current @ place)[None, :]
-        targets = space.states_of_codes(space.codes[start : start + chunk][None, :] + offset)
-        valid = allowed & changed & (targets >= 0)
-        pieces.append(np.where(valid, targets, n).astype(np.int32))
-    return compact(np.concatenate(pieces, axis=1))
-
-
-def commit(
-    model: Conflict | StateSpace,
-    strategy: Strategy | Commitment | Mapping[str, Any] | str,
-) -> CommittedSpace:
-    """The conflict restricted by a strategy (see the module docstring for the semantics).
-
-    Raises :class:`~detente.errors.ModelError` if no feasible state satisfies the
-    commitment.
-
-    >>> import detente
-    >>> space = commit(detente.load_case("elmira"), {"Modify": "Y"})
-    >>> [space.parent.label(int(s)) for s in space.parent_state]
-    ['YYNNN', 'YNYNN', 'YYNYN', 'YNYYN', '-NN-Y']
-    """
-    parent = as_space(model)
-    commitment = (
-        strategy if isinstance(strategy, Commitment) else commitment_of(parent.conflict, strategy)
-    )
-    if not commitment.values:
-        raise DetenteError("a strategy must commit at least one option")
-    values = parent.member_values
-    keep = np.ones(values.shape[0], dtype=bool)
-    for k, v in commitment.values:
-        keep &= values[:, k] == v
-    if not keep.any():
-        raise ModelError(
-            f"no feasible state has {commitment.text(parent)} (strategy {commitment.name!r})",
-            ("strategies",),
-        )
-    return CommittedSpace(parent, commitment)
-
-
 # -- outcomes ---------------------------------------------------------------------------------
 def outcome_table(space: StateSpace) -> tuple[list[str], np.ndarray]:
     """The model's outcome names and an (n_states, n_outcomes) bool table: which states
-    satisfy which outcome.  A :class:`CommittedSpace` answers for its parent's states."""
+    satisfy which outcome.  A :class:`CommittedSpace` answers for its parent's states.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> names, table = outcome_table(as_space(detente.load_case("north-korea")))
+    >>> names, table.shape
+    (['deal', 'talks', 'stalemate', 'war'], (1537, 4))
+    """
     if isinstance(space, CommittedSpace):
         names, table = outcome_table(space.parent)
         return names, table[space.parent_state]
@@ -401,7 +120,14 @@ def outcome_table(space: StateSpace) -> tuple[list[str], np.ndarray]:
 
 
 def outcomes_of(space: StateSpace, state: int) -> list[str]:
-    """Names of the outcomes a state (0-based) satisfies, or ``['other']``."""
+    """Names of the outcomes a state (0-based) satisfies, or ``['other']``.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("north-korea"))
+    >>> outcomes_of(space, space.status_quo)
+    ['stalemate']
+    """
     names, table = outcome_table(space)
     found = [name for name, hit in zip(names, table[state], strict=True) if hit]
     return found or [OTHER]
@@ -412,13 +138,15 @@ def outcomes_of(space: StateSpace, state: int) -> list[str]:
 class EquilibriumReport:
     """One equilibrium under one strategy and concept.  ``state`` is the full conflict's
     0-based index; ``steps`` the length of a shortest path from the (committed) status quo,
-    None if it is not reachable; ``path`` that path's steps (full-conflict numbering)."""
+    None if it is not reachable; ``path`` that path's steps (full-conflict numbering);
+    ``space`` the full conflict's space (it numbers and labels the steps in JSON)."""
 
     state: int
     label: str
     outcomes: list[str]
     steps: int | None
-    path: list[dict[str, Any]] | None
+    path: list[Step] | None
+    space: StateSpace = field(repr=False, compare=False)
 
     @property
     def reachable(self) -> bool:
@@ -431,7 +159,7 @@ class EquilibriumReport:
             "outcomes": self.outcomes,
             "reachable": self.reachable,
             "steps": self.steps,
-            "path": self.path,
+            "path": None if self.path is None else [s.to_json(self.space) for s in self.path],
         }
 
 
@@ -454,7 +182,7 @@ class ConceptReport:
     has_start: bool
     #: The model's outcome names, in the model's order.
     names: list[str] = field(default_factory=list)
-    paths: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    paths: dict[int, list[Step]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def empty(cls, concept: str, space: StateSpace, names: list[str]) -> ConceptReport:
@@ -479,6 +207,7 @@ class ConceptReport:
             outcomes=_labels(self.names, self.hits[k]),
             steps=None if steps < 0 else steps,
             path=self.paths.get(state) if steps >= 0 else None,
+            space=self.space,
         )
 
     @cached_property
@@ -586,26 +315,12 @@ class StrategyReport:
         }
 
 
-def _path_json(space: StateSpace, parent: StateSpace, steps: Sequence[Any]) -> list[dict]:
-    """Steps of a path in the full conflict's numbering."""
-    to_parent = _to_parent(space)
-    out = []
-    for step in steps:
-        before, after = int(to_parent[step.before]), int(to_parent[step.after])
-        out.append(
-            {
-                "mover": list(step.mover),
-                "kind": step.kind,
-                "from": before + 1,
-                "from_label": parent.label(before),
-                "to": after + 1,
-                "to_label": parent.label(after),
-                "changes": [
-                    {"option": c.option, "from": c.before, "to": c.after} for c in step.changes
-                ],
-            }
-        )
-    return out
+def _in_parent(to_parent: np.ndarray, steps: Sequence[Step]) -> list[Step]:
+    """Steps of a path renumbered into the full conflict's states."""
+    return [
+        replace(step, before=int(to_parent[step.before]), after=int(to_parent[step.after]))
+        for step in steps
+    ]
 
 
 def _to_parent(space: StateSpace) -> np.ndarray:
@@ -631,9 +346,13 @@ def analyse_strategy(
     Reachability is the evolution of :func:`detente.paths.evolution` from the space's
     status quo (``moves`` says which steps count); a shortest path is kept for every
     reachable equilibrium.
-    """
-    from .paths import evolution
 
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("north-korea"))
+    >>> analyse_strategy(space, ["Nash"]).concepts["Nash"].verdict
+    'reaches: stalemate (3 steps)'
+    """
     parent = _parent_of(space)
     to_parent = _to_parent(space)
     names, table = outcome_table(space)
@@ -659,7 +378,7 @@ def analyse_strategy(
     )
     equilibria = {c: stability.equilibria(c) for c in stability.concepts}
     distance = np.full(space.n_states, -1, dtype=np.int64)
-    paths: dict[int, list[dict[str, Any]]] = {}
+    paths: dict[int, list[Step]] = {}
     if start is not None:
         evo = evolution(space, start, moves)
         distance = evo.distance.astype(np.int64)
@@ -667,7 +386,7 @@ def analyse_strategy(
         targets = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *equilibria.values()]))
         targets = targets[distance[targets] >= 0]
         for target, steps in zip(targets, evo.paths(targets), strict=True):
-            paths[int(to_parent[target])] = _path_json(space, parent, steps or [])
+            paths[int(to_parent[target])] = _in_parent(to_parent, steps or [])
     for concept, states in equilibria.items():
         report.concepts[concept] = ConceptReport(
             concept=concept,
@@ -829,6 +548,11 @@ def compare(
     ``strategies`` defaults to the model's own; ``moves`` is the kind of steps of status quo
     analysis (see :func:`detente.paths.evolution`).  Raises
     :class:`~detente.errors.DetenteError` when there is no strategy to compare.
+
+    >>> import detente
+    >>> result = compare(detente.load_case("north-korea"), ["Nash"])
+    >>> [report.name for report in result.strategies][:2]
+    ['no commitment', 'maximum pressure']
     """
     parent = as_space(model)
     conflict = parent.conflict
@@ -895,10 +619,6 @@ class SweepResult:
             out[concept] = [_cell(row, row.concepts[concept], reachable) for row in self.rows]
         return out
 
-    def headlines(self, reachable: bool = True) -> dict[str, list[str]]:
-        """As :meth:`cells`, each cell joined into one string (``talks, deal``)."""
-        return {c: [", ".join(cell) for cell in row] for c, row in self.cells(reachable).items()}
-
     def level_text(self, level: int) -> str:
         k = self.space.option_names.index(self.option)
         return value_text(self.space, k, level)
@@ -960,6 +680,10 @@ def sweep(
     ``strategy`` (a strategy of the model, by name, or a commitment) is held as well; the
     swept option overrides its value for that option.  Works for binary options too (levels
     0 and 1).
+
+    >>> import detente
+    >>> list(sweep(detente.load_case("north-korea"), "sanctions", ["Nash"]).levels)
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     """
     parent = as_space(model)
     conflict = parent.conflict

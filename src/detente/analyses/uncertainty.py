@@ -52,7 +52,6 @@ probability mass.  ``out`` writes the results so far to a JSON file while the ru
 
 from __future__ import annotations
 
-import hashlib
 import html
 import itertools
 import json
@@ -71,6 +70,7 @@ import numpy as np
 from ..errors import DetenteError, ModelError
 from ..limits import DEFAULT_MAX_STATES
 from ..model.conflict import Conflict, Preferences
+from ..space.commit import CommittedSpace
 from ..space.state_space import (
     StateSpace,
     as_space,
@@ -78,7 +78,10 @@ from ..space.state_space import (
     dense_rank,
     preference_scores,
 )
+from .parallel import LocalPool, run_dask
+from .paths import evolution
 from .stability import CONCEPTS, concept_name, stable_for
+from .strategies import BASELINE, analyse_strategy, commit, commitment_of, outcome_table
 
 __all__ = [
     "DEFAULT_MAX_EXACT",
@@ -99,8 +102,6 @@ DEFAULT_SAMPLES = 10_000
 _HARD_EXACT_LIMIT = 1 << 20
 #: Outcome name for "no equilibrium is reachable from the (committed) status quo".
 NONE_REACHABLE = "none"
-#: Name of the row "nobody commits to anything" (as in detente.strategies).
-BASELINE = "no commitment"
 
 
 # -- scenarios --------------------------------------------------------------------------------
@@ -133,7 +134,12 @@ def _moved(statements: Sequence[str], pairs: Sequence[tuple[int, int]], moved: S
 
 
 def factors_of(conflict: Conflict) -> list[Factor]:
-    """The model's independent uncertain choices, DM by DM."""
+    """The model's independent uncertain choices, DM by DM.
+
+    >>> import detente
+    >>> [factor.kind for factor in factors_of(detente.load_case("north-korea"))]
+    ['order', 'alternative']
+    """
     factors: list[Factor] = []
     for i, dm in enumerate(conflict.decision_makers):
         if dm.alternatives and dm.uncertain_order:
@@ -248,6 +254,13 @@ def space_with_ranks(space: StateSpace, ranks: np.ndarray) -> StateSpace:
     This is what lets every space-based analysis (stability, status quo analysis, strategies,
     whose :class:`~detente.strategies.CommittedSpace` keeps its class) run on a scenario's
     preferences without recompiling.
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> space = as_space(detente.load_case("chicken"))
+    >>> flipped = space.ranks[:, ::-1]
+    >>> space_with_ranks(space, flipped).ranks.tolist() == flipped.tolist()
+    True
     """
     space.moves  # noqa: B018 - build the shared move caches once, before the view
     space.move_sets  # noqa: B018
@@ -262,13 +275,11 @@ class _Prepared:
     concepts: list[str]
     outcome_names: list[str]
     outcome_table: np.ndarray
-    committed: list[Any]  # CommittedSpace per strategy that has feasible states
+    committed: list[CommittedSpace]  # per strategy that has feasible states
     failed: dict[str, str]  # strategy name -> why it cannot be analysed
 
 
 def _prepare(conflict: Conflict, max_states: int, concepts: list[str]) -> _Prepared:
-    from .strategies import commit, commitment_of, outcome_table
-
     space = compile_conflict(conflict, max_states=max_states)
     names, table = outcome_table(space)
     committed, failed = [], {}
@@ -311,9 +322,6 @@ def _equilibria(view: StateSpace, concepts: Sequence[str]) -> np.ndarray:
 
 def _evaluate(prepared: _Prepared, ranks: np.ndarray) -> dict[str, Any]:
     """Stability, reachability and strategy outcomes of one preference profile."""
-    from .paths import evolution
-    from .strategies import analyse_strategy
-
     space = prepared.space
     view = space_with_ranks(space, ranks)
     equilibria = _equilibria(view, prepared.concepts)
@@ -339,28 +347,10 @@ def _evaluate(prepared: _Prepared, ranks: np.ndarray) -> dict[str, Any]:
     }
 
 
-# Worker-side state: one prepared conflict per process (local pool) or per token (Dask).
-_WORKER: dict[str, _Prepared] = {}
-
-
-def _worker_init(payload: bytes) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+def _worker_prepare(payload: bytes) -> _Prepared:
+    """A worker's prepared conflict, from the pickled (conflict, max_states, concepts)."""
     conflict, max_states, concepts = pickle.loads(payload)
-    _WORKER["local"] = _prepare(conflict, max_states, concepts)
-
-
-def _worker_evaluate(ranks: np.ndarray) -> dict[str, Any]:
-    return _evaluate(_WORKER["local"], ranks)
-
-
-def _dask_evaluate(payload: bytes, token: str, ranks: np.ndarray) -> dict[str, Any]:
-    """Evaluate one profile on a Dask worker, preparing the conflict once per worker."""
-    if token not in _WORKER:
-        conflict, max_states, concepts = pickle.loads(payload)
-        _WORKER[token] = _prepare(conflict, max_states, concepts)
-    return _evaluate(_WORKER[token], ranks)
+    return _prepare(conflict, max_states, concepts)
 
 
 # -- results ----------------------------------------------------------------------------------
@@ -795,6 +785,11 @@ def uncertainty_analysis(
 
     Ctrl-C (KeyboardInterrupt) stops the run and returns the finished part, with
     ``interrupted`` set and a ``note``.
+
+    >>> import detente
+    >>> result = uncertainty_analysis(detente.load_case("north-korea"), ["Nash"], jobs=1)
+    >>> result.method, result.profiles
+    ('exact', 6)
     """
     space = as_space(model, max_states=max_states)
     conflict = space.conflict
@@ -839,10 +834,12 @@ def uncertainty_analysis(
     try:
         if scheduler is None and workers > 1 and len(tasks) > 1:
             # Start the workers before the progress bar's thread exists (fork safety).
-            pool = _LocalPool(min(workers, len(tasks)), payload, tasks)
+            pool = LocalPool(min(workers, len(tasks)), _worker_prepare, _evaluate, payload, tasks)
         with bar:
             if scheduler is not None:
-                _run_dask(scheduler, payload, tasks, finished, connect_timeout)
+                run_dask(
+                    scheduler, _worker_prepare, _evaluate, payload, tasks, finished, connect_timeout
+                )
             elif pool is not None:
                 pool.drain(finished)
             else:
@@ -861,8 +858,6 @@ def uncertainty_analysis(
 
 def _prepare_failures(conflict: Conflict, space: StateSpace) -> dict[str, str]:
     """Strategies that leave no feasible state (reported, not analysed)."""
-    from .strategies import commit, commitment_of
-
     failed = {}
     for k, strategy in enumerate(conflict.strategies):
         try:
@@ -870,85 +865,6 @@ def _prepare_failures(conflict: Conflict, space: StateSpace) -> dict[str, str]:
         except ModelError as exc:
             failed[strategy.name] = exc.message
     return failed
-
-
-class _LocalPool:
-    """The local cores: a process pool, each worker compiling the conflict once.
-
-    On Linux the workers are forked (fast, and scripts need no ``__main__`` guard); they are
-    all started when the tasks are submitted, before any other thread of ours exists.
-    Elsewhere the platform's default start method is used.  Workers ignore Ctrl-C: the
-    parent handles it and stops them.
-    """
-
-    def __init__(self, workers: int, payload: bytes, tasks: list[np.ndarray]) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-        if sys.platform == "linux" and "fork" not in methods:  # pragma: no cover
-            context = multiprocessing.get_context()
-        self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(payload,)
-        )
-        self.pending = {
-            self.executor.submit(_worker_evaluate, ranks): k for k, ranks in enumerate(tasks)
-        }
-        self.clean = False
-
-    def drain(self, finished: Callable[[int, dict[str, Any]], None]) -> None:
-        from concurrent.futures import FIRST_COMPLETED, wait
-
-        while self.pending:
-            done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                k = self.pending.pop(future)
-                finished(k, future.result())
-        self.clean = True
-
-    def close(self) -> None:
-        if self.clean:
-            self.executor.shutdown(wait=True)
-            return
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:  # our own workers: stop them now, not after their task
-            process.terminate()
-
-
-def _run_dask(
-    address: str,
-    payload: bytes,
-    tasks: list[np.ndarray],
-    finished: Callable[[int, dict[str, Any]], None],
-    timeout: float = 10.0,
-) -> None:
-    """Evaluate ``tasks`` on an existing Dask distributed cluster."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise DetenteError("--scheduler needs Dask: pip install 'detente[dask]'") from None
-    token = hashlib.sha256(payload).hexdigest()[:16]
-    try:
-        client = Client(address, timeout=f"{timeout}s")
-    except (OSError, TimeoutError) as exc:
-        raise DetenteError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    futures: list[Any] = []
-    try:
-        shared = client.scatter(payload, broadcast=True)
-        futures = [
-            client.submit(_dask_evaluate, shared, token, ranks, pure=False) for ranks in tasks
-        ]
-        index = {f.key: k for k, f in enumerate(futures)}
-        for future in as_completed(futures):
-            finished(index[future.key], future.result())
-    except BaseException:
-        if futures:
-            client.cancel(futures)
-        raise
-    finally:
-        client.close()
 
 
 # -- terminal output -------------------------------------------------------------------------

@@ -26,11 +26,18 @@ import numpy as np
 
 from .arrays import BOTTOM, TOP, gather_max, gather_min, improvements
 
-__all__ = ["BlockMoves", "DenseLayout", "MoveSet", "PaddedMoves", "as_move_set"]
+__all__ = [
+    "BlockMoves",
+    "DenseLayout",
+    "MoveReductions",
+    "MoveSet",
+    "PaddedMoves",
+    "as_move_set",
+]
 
 
-class MoveSet(Protocol):
-    """What the engine asks of one DM's moves."""
+class MoveReductions(Protocol):
+    """What the engine asks of a set of moves: reductions over each state's targets."""
 
     n: int
 
@@ -45,7 +52,15 @@ class MoveSet(Protocol):
         """Greatest of ``values`` over each state's targets (BOTTOM where there are none)."""
         ...
 
-    def improving(self, rank: np.ndarray) -> MoveSet:
+
+class MoveSet(MoveReductions, Protocol):
+    """One DM's moves: reductions, and the improving moves under a rank.
+
+    The improvements are :class:`MoveReductions` only: the engine never restricts them a
+    second time (no solution concept asks for improvements of improvements).
+    """
+
+    def improving(self, rank: np.ndarray) -> MoveReductions:
         """The same moves, restricted to those that raise ``rank`` (the mover's)."""
         ...
 
@@ -186,9 +201,6 @@ class ImprovingBlockMoves:
 
     def max_over(self, values: np.ndarray) -> np.ndarray:
         return self._prefix(values, np.maximum, BOTTOM)
-
-    def improving(self, rank: np.ndarray) -> MoveSet:
-        raise NotImplementedError("improvements of improvements are not needed")
 
 
 def block_move_sets(

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .moves import MoveSet
+from .moves import MoveReductions
 
 
-def coalition_reach_min(member_moves: Sequence[MoveSet], value: np.ndarray) -> np.ndarray:
+def coalition_reach_min(member_moves: Sequence[MoveReductions], value: np.ndarray) -> np.ndarray:
     """For every state s1: the least ``value`` over s1 itself and every state the coalition
     reaches from s1 by a legal sequence of unilateral moves.
 

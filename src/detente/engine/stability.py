@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .arrays import BOTTOM, extend, improvements
-from .moves import MoveSet, as_move_set
+from .moves import MoveReductions, MoveSet, as_move_set
 from .reach import coalition_reach_min
 
 __all__ = [
@@ -84,7 +84,7 @@ def seq_stable(
     moves: Moves,
     ranks: np.ndarray,
     dm: int,
-    improving: Sequence[MoveSet] | None = None,
+    improving: Sequence[MoveReductions] | None = None,
 ) -> np.ndarray:
     """Sequential stability: sanctions use only the opponents' own UIs (R+_{N-i}).
 

@@ -431,24 +431,6 @@ def _steps_from_paths(space: StateSpace, steps: Sequence[Any]) -> list[PathStep]
     return out
 
 
-def _steps_from_json(space: StateSpace, steps: Sequence[dict[str, Any]]) -> list[PathStep]:
-    """Path steps as the strategy reports give them (1-based JSON) as :class:`PathStep`."""
-    out = []
-    for step in steps:
-        before, after = int(step["from"]) - 1, int(step["to"]) - 1
-        out.append(
-            PathStep(
-                mover=list(step["mover"]),
-                before=before,
-                after=after,
-                kind=step["kind"],
-                changes=[(c["option"], int(c["from"]), int(c["to"])) for c in step["changes"]],
-                obstacles=_obstacles(space, step["mover"], before, after),
-            )
-        )
-    return out
-
-
 @dataclass
 class PathFinding:
     """A shortest path from the status quo to a target by one kind of steps (``moves``);
@@ -1089,7 +1071,7 @@ def _best_path(space: StateSpace, rep: Any, outcomes: list[str]) -> tuple[list |
     if not candidates:
         return None, None
     nearest = min(candidates, key=lambda e: (e.steps, e.state))
-    return _steps_from_json(space, nearest.path or []), nearest.state
+    return _steps_from_paths(space, nearest.path or []), nearest.state
 
 
 def _dial_section(report: Report) -> None:
@@ -1510,10 +1492,7 @@ def _diagnosis_section(report: Report, history: Any, *, jobs: int) -> None:
 def _diagnose(space: StateSpace, history: Any, *, jobs: int) -> DiagnosisFinding | None:
     """The diagnosis section from :func:`detente.diagnose.diagnose` (its first diagnosed DM,
     with the strategy forecast)."""
-    try:
-        from ..analyses import diagnose as diagnosis_module
-    except ImportError:  # pragma: no cover - the module ships with detente
-        return None
+    from ..analyses import diagnose as diagnosis_module
     if isinstance(history, str | Path):
         history = diagnosis_module.load_history(history)
     result = diagnosis_module.diagnose(space, history, forecast=True, jobs=jobs)

@@ -19,6 +19,7 @@ Everything here is vectorised over states; there is no Python loop over states.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -26,13 +27,20 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.arrays import compact
-from ..engine.moves import BlockMoves, DenseLayout, MoveSet, PaddedMoves, block_move_sets
+from ..engine.moves import (
+    BlockMoves,
+    DenseLayout,
+    MoveReductions,
+    MoveSet,
+    PaddedMoves,
+    block_move_sets,
+)
 from ..errors import Location, ModelError, SizeLimitError
 from ..limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES
 from ..model.conflict import Condition, Conflict
 from ..model.statements import StatementError, parse_statement
 from ..model.values import label_tokens, option_value, pattern_constraints
+from .moves import MOVE_CHUNK, digits_of, unilateral_moves
 
 __all__ = [
     "StateSpace",
@@ -40,8 +48,6 @@ __all__ = [
     "condition_mask",
     "pattern_constraints",
 ]
-
-_CHUNK = 1 << 21  # rows x alternatives handled at once when building moves
 
 
 def compile_memory_estimate(n_options: int, n_dms: int, total: int) -> float:
@@ -84,14 +90,6 @@ def condition_mask(
     return (values[:, cols] > 0).sum(axis=1) != 1
 
 
-def _digits(codes: np.ndarray, radices: np.ndarray, place: np.ndarray) -> np.ndarray:
-    """Mixed-radix digits (option values) of each code, as int8 (codes x options)."""
-    if (radices == 2).all():
-        shifts = np.arange(radices.size, dtype=np.int64)
-        return ((codes[:, None] >> shifts[None, :]) & 1).astype(np.int8)
-    return ((codes[:, None] // place[None, :]) % radices[None, :]).astype(np.int8)
-
-
 class StateSpace:
     """Feasible states, unilateral moves and preferences of one conflict, as arrays.
 
@@ -105,8 +103,19 @@ class StateSpace:
         *,
         max_states: int = DEFAULT_MAX_STATES,
         max_memory: float = DEFAULT_MAX_MEMORY,
+        feasible: tuple[np.ndarray, np.ndarray] | None = None,
+        held_options: Sequence[int] = (),
     ) -> None:
+        """Compile ``conflict``.
+
+        ``feasible`` (codes, values) gives the feasible option combinations when the caller
+        already knows them (a committed space takes its parent's), instead of decoding every
+        combination.  ``held_options`` are options that no move ever changes (the committed
+        options of a strategy): moves are built over the other options, and the dense code
+        space of the block move sets leaves their digits out.
+        """
         self.conflict = conflict
+        self.held_options = tuple(int(k) for k in held_options)
         self.max_memory = max_memory
         options = conflict.options
         self.option_names = [o.name for o in options]
@@ -133,7 +142,7 @@ class StateSpace:
                 ("options",),
             )
         self.total_codes = total
-        feasible_codes, feasible_values = self._feasible_codes()
+        feasible_codes, feasible_values = self._feasible_codes() if feasible is None else feasible
         if feasible_codes.size == 0:
             raise ModelError(
                 "no feasible state is left: the infeasibility conditions rule out"
@@ -146,10 +155,10 @@ class StateSpace:
     def _feasible_codes(self) -> tuple[np.ndarray, np.ndarray]:
         conflict = self.conflict
         chunks = []
-        step = max(1, _CHUNK // max(1, len(self.radices)))
+        step = max(1, MOVE_CHUNK // max(1, len(self.radices)))
         for start in range(0, self.total_codes, step):
             codes = np.arange(start, min(self.total_codes, start + step), dtype=np.int64)
-            values = _digits(codes, self.radices, self.place)
+            values = digits_of(codes, self.radices, self.place)
             keep = np.ones(codes.size, dtype=bool)
             for k, condition in enumerate(conflict.infeasible):
                 keep &= ~condition_mask(conflict, condition, values, ("infeasible", k))
@@ -182,7 +191,7 @@ class StateSpace:
             np.minimum.at(lo, self.member_state, values)
             np.maximum.at(hi, self.member_state, values)
             self.fixed = lo == hi
-            self.values = _digits(reps, self.radices, self.place)
+            self.values = digits_of(reps, self.radices, self.place)
         else:
             self.codes = feasible_codes
             self.member_state = np.arange(feasible_codes.size, dtype=np.int64)
@@ -313,7 +322,20 @@ class StateSpace:
         non-empty subset of i's options, respects each option's permitted direction and step,
         and lands on a feasible state (Fang, Hipel & Kilgour 1993, R_i(s)).
         """
-        return [self._moves_of(i) for i in range(self.n_dms)]
+        if self.merged:
+            return [self._moves_of(i) for i in range(self.n_dms)]
+        # Held options never move, so leaving them out keeps a held dial from multiplying
+        # the alternatives a DM tries (the moves are the same).
+        held = set(self.held_options)
+        return [
+            unilateral_moves(
+                self,
+                [k for k in self.dm_options[i] if k not in held],
+                who=repr(self.dm_names[i]),
+                loc=("decision_makers", i),
+            )
+            for i in range(self.n_dms)
+        ]
 
     @cached_property
     def move_sets(self) -> list[MoveSet]:
@@ -326,24 +348,33 @@ class StateSpace:
         option combinations (else the dense space wastes memory).
         """
         blocks: list[BlockMoves | None] = [None] * self.n_dms
-        if not self.merged and self.total_codes <= 4 * self.n_states:
-            layout = DenseLayout(self.codes, self.total_codes)
+        held = list(self.held_options)
+        radices, place = self.radices, self.place
+        if held:  # a held digit is constant: it adds nothing to the code
+            radices = radices.copy()
+            radices[held] = 1
+            place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
+            place[held] = 0
+        total = math.prod(int(r) for r in radices)
+        if not self.merged and total <= 4 * self.n_states:
+            codes = self.values.astype(np.int64) @ place if held else self.codes
+            layout = DenseLayout(codes, total)
+            options = self.conflict.options
             free = [
                 all(
-                    self.conflict.options[k].direction == "both"
-                    and self.conflict.options[k].step is None
+                    k in held or (options[k].direction == "both" and options[k].step is None)
                     for k in opts
                 )
                 for opts in self.dm_options
             ]
-            blocks = block_move_sets(self.dm_options, self.radices, free, layout)
+            blocks = block_move_sets(self.dm_options, radices, free, layout)
         return [
             block if block is not None else PaddedMoves(self.moves[i])
             for i, block in enumerate(blocks)
         ]
 
     @cached_property
-    def improving_sets(self) -> list[MoveSet]:
+    def improving_sets(self) -> list[MoveReductions]:
         """Each DM's unilateral improvements (under :attr:`ranks`) as move sets."""
         return [m.improving(self.ranks[i]) for i, m in enumerate(self.move_sets)]
 
@@ -367,66 +398,13 @@ class StateSpace:
         return np.where(self.member_codes[pos] == codes, pos, -1)
 
     def _moves_of(self, dm: int, members: bool = False) -> np.ndarray:
-        opts = self.dm_options[dm]
-        radices = self.radices[opts]
-        n_alt = math.prod(int(r) for r in radices)
-        need = 4.0 * self.n_states * (n_alt - 1) * (2 if self.merged else 1)
-        if need > self.max_memory:
-            raise SizeLimitError(
-                f"listing the moves of {self.dm_names[dm]!r} explicitly would need about"
-                f" {need / 2**30:.2f} GiB, more than the memory budget of"
-                f" {self.max_memory / 2**30:.1f} GiB (--max-memory)",
-                ("decision_makers", dm),
-            )
-        local_place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
-        alt_digits = _digits(np.arange(n_alt, dtype=np.int64), radices, local_place)
-        alt_offset = alt_digits.astype(np.int64) @ self.place[opts]
-        options = [self.conflict.options[k] for k in opts]
-        sentinel = self.member_codes.size if members else self.n_states
-        lookup = self.members_of_codes if members else self.states_of_codes
-        pooled = self.merged and not members
-        # Rows of the computation are feasible combinations; with merging several belong to
-        # one state, and their moves are pooled (unless member-level moves are wanted).
-        rows_codes = self.member_codes
-        rows_state = self.member_state
-        rows_values = self.member_values
-        chunk = max(1, _CHUNK // n_alt)
-        pieces: list[np.ndarray] = []
-        edges: list[np.ndarray] = []
-        for start in range(0, rows_codes.size, chunk):
-            stop = start + chunk
-            cur = rows_values[start:stop][:, opts].T  # (|opts|, c)
-            allowed = np.ones((n_alt, cur.shape[1]), dtype=bool)
-            changed = np.zeros_like(allowed)
-            for j, option in enumerate(options):
-                diff = alt_digits[:, j, None].astype(np.int16) - cur[j][None, :]
-                changed |= diff != 0
-                if option.direction == "forward":
-                    allowed &= diff >= 0
-                elif option.direction == "backward":
-                    allowed &= diff <= 0
-                if option.step is not None:
-                    allowed &= np.abs(diff) <= option.step
-            base = rows_codes[start:stop] - cur.T.astype(np.int64) @ self.place[opts]
-            targets = lookup(alt_offset[:, None] + base[None, :])
-            valid = allowed & changed & (targets >= 0)
-            if pooled:
-                src = rows_state[start:stop]
-                valid &= targets != src[None, :]
-                alt, col = np.nonzero(valid)
-                edges.append(src[col] * (sentinel + 1) + targets[alt, col])
-            else:
-                pieces.append(np.where(valid, targets, sentinel).astype(np.int32))
-        if not pooled:
-            return compact(np.concatenate(pieces, axis=1))
-        pairs = np.unique(np.concatenate(edges)) if edges else np.zeros(0, dtype=np.int64)
-        src, dst = pairs // (sentinel + 1), pairs % (sentinel + 1)
-        counts = np.bincount(src, minlength=sentinel)
-        width = int(counts.max()) if counts.size else 0
-        out = np.full((width, sentinel), sentinel, dtype=np.int32)
-        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        out[np.arange(src.size) - first[src], src] = dst
-        return out
+        return unilateral_moves(
+            self,
+            self.dm_options[dm],
+            members=members,
+            who=repr(self.dm_names[dm]),
+            loc=("decision_makers", dm),
+        )
 
     # -- preferences --------------------------------------------------------------------------
     @cached_property
@@ -454,16 +432,10 @@ class StateSpace:
         ranks = np.asarray(ranks)
         if ranks.shape != (self.n_dms, self.n_states):
             raise ValueError(f"ranks must have shape {(self.n_dms, self.n_states)}")
-        other = object.__new__(type(self))  # keeps subclasses (CommittedSpace)
-        other.__dict__.update(
-            {
-                key: value
-                for key, value in self.__dict__.items()
-                if key not in ("ranks", "scores", "improving_sets")
-            }
-        )
-        other.__dict__["ranks"] = np.stack([dense_rank(row) for row in ranks])
-        other.__dict__["scores"] = ranks.astype(np.float64) if scores is None else scores
+        other = copy.copy(self)  # shallow: shares every array and keeps the subclass
+        vars(other).pop("improving_sets", None)  # cached under the old ranks
+        other.ranks = np.stack([dense_rank(row) for row in ranks])
+        other.scores = ranks.astype(np.float64) if scores is None else scores
         return other
 
     # -- status quo ----------------------------------------------------------------------------
@@ -580,9 +552,7 @@ def compile_conflict(
     return space
 
 
-def as_space(
-    model: Conflict | StateSpace, *, max_states: int = DEFAULT_MAX_STATES
-) -> StateSpace:
+def as_space(model: Conflict | StateSpace, *, max_states: int = DEFAULT_MAX_STATES) -> StateSpace:
     """The state space of ``model``: itself when it is already compiled, else
     :func:`compile_conflict` of it.  Every analysis takes either, through this one door.
 
@@ -594,9 +564,3 @@ def as_space(
     if isinstance(model, StateSpace):
         return model
     return compile_conflict(model, max_states=max_states)
-
-
-def values_table(space: StateSpace, states: Sequence[int] | None = None) -> list[list[int]]:
-    """Option values per state, in the model's option order (for JSON output)."""
-    rows = space.values if states is None else space.values[np.asarray(states)]
-    return rows.astype(int).tolist()

@@ -1,0 +1,92 @@
+"""Reading and writing observed histories (``detente-history/1``, YAML or JSON).
+
+Errors name the file and line.  The models are :mod:`detente.model.history`.
+
+>>> history = load_history(bundled_history("north-korea"))
+>>> history_to_yaml(history).splitlines()[0]
+'format: detente-history/1'
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ..cases import list_cases, load_case
+from ..errors import ModelError
+from ..model.conflict import Conflict
+from ..model.history import HISTORY_FORMAT, History
+from .documents import line_of, parse_document, read_text, validation_to_model_error
+from .files import load_model
+
+__all__ = ["bundled_history", "history_model", "history_to_yaml", "load_history", "parse_history"]
+
+
+def parse_history(text: str, source: str = "<history>") -> History:
+    """Parse and validate history text (YAML or JSON), locating any error in the document."""
+    data, node = parse_document(text, source)
+    if not isinstance(data, dict):
+        got = "nothing" if data is None else type(data).__name__
+        raise ModelError(
+            f"expected a history (a mapping of fields), got {got}", source=source, line=1
+        )
+    if data.get("format") != HISTORY_FORMAT:
+        where = ("format",)
+        found = data.get("format")
+        message = (
+            f"this is a model file (format {found}), not a history"
+            if found == "detente/1"
+            else f"a history starts with 'format: {HISTORY_FORMAT}'"
+            + (f" (got {found!r})" if found is not None else "")
+        )
+        raise ModelError(message, where, source=source, line=line_of(node, where))
+    try:
+        history = History.model_validate(data)
+    except ValidationError as exc:
+        error = validation_to_model_error(exc, data)
+        raise error.located(source, line_of(node, error.loc)) from None
+    except ModelError as exc:
+        raise exc.located(source, line_of(node, exc.loc)) from None
+    history._path = Path(source)
+    history._node = node
+    return history
+
+
+def load_history(path: str | Path) -> History:
+    """Load a ``detente-history/1`` file (YAML or JSON)."""
+    text = read_text(path)
+    return parse_history(text, str(path))
+
+
+def bundled_history(case: str) -> Path | None:
+    """The history bundled with a case (``cases/histories/<case>.yaml``), if there is one."""
+    entry = resources.files("detente.cases").joinpath("histories", f"{case}.yaml")
+    return Path(str(entry)) if entry.is_file() else None
+
+
+def history_model(history: History) -> Conflict | None:
+    """The model a history names (``model:``): a bundled case or a path next to the file."""
+    if history.model is None:
+        return None
+    if history.model in list_cases():
+        return load_case(history.model)
+    base = history._path.parent if history._path is not None else Path.cwd()
+    path = base / history.model
+    if not path.exists():
+        raise history.locate(
+            ModelError(
+                f"model {history.model!r} is neither a bundled case nor a file next to the history",
+                ("model",),
+            )
+        )
+    return load_model(path)
+
+
+def history_to_yaml(history: History) -> str:
+    """A history as YAML text (for examples and tests)."""
+    data = history.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data = {"format": HISTORY_FORMAT, **{k: v for k, v in data.items() if k != "format"}}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
