@@ -31,9 +31,10 @@ from detente.analyses.diagnose import (
     resolve_history,
     unilateral_targets,
 )
+from detente.cases import bundled_history
 from detente.cli import main
 from detente.errors import ModelError
-from detente.io.history import bundled_history, history_to_yaml, load_history, parse_history
+from detente.io.history import history_to_yaml, load_history, parse_history
 from detente.model.conflict import Conflict, Preferences
 from detente.model.history import HISTORY_FORMAT
 

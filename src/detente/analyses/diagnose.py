@@ -67,14 +67,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..cases import bundled_history, history_model
 from ..errors import DetenteError, Location, ModelError
-from ..io.history import (
-    bundled_history,
-    history_model,
-    history_to_yaml,
-    load_history,
-    parse_history,
-)
+from ..io.history import history_to_yaml, load_history, parse_history
 from ..model.conflict import Alternative, Conflict, Preferences
 from ..model.history import (
     DEFAULT_EPSILON,
@@ -91,7 +86,9 @@ from ..space.state_space import (
     preference_scores,
 )
 from ..words import describe_state, dm_index, state_phrase
+from .inverse import _representation
 from .stability import concept_name, stable_for
+from .uncertainty import uncertainty_analysis
 
 __all__ = [
     "DEFAULT_EPSILON",
@@ -253,7 +250,8 @@ def resolve_history(space: StateSpace, history: History) -> list[Observation]:
     :class:`~detente.errors.ModelError` located in the history file.
 
     >>> import detente
-    >>> from detente.io.history import bundled_history, load_history
+    >>> from detente.cases import bundled_history
+    >>> from detente.io.history import load_history
     >>> from detente.space import as_space
     >>> space = as_space(detente.load_case("north-korea"))
     >>> len(resolve_history(space, load_history(bundled_history("north-korea"))))
@@ -770,8 +768,6 @@ def minimal_change(
     """Breadth-first search over the inverse analysis' elementary changes (statement moves
     for a prioritization, adjacent swaps for a ranking or payoffs) for the fewest that make
     ``judge`` explain every observation (Kinsara, Kilgour & Hipel 2015)."""
-    from .inverse import _representation
-
     if judge.explained(rank).all():
         return MinimalChange(size=0, max_changes=max_changes)
     view = _hypothesis_view(space, judge.dm, prefs, rank)
@@ -1124,7 +1120,8 @@ def diagnose(
     prior weight).  ``epsilon`` defaults to the history's, else 0.05.
 
     >>> import detente
-    >>> from detente.io.history import bundled_history, load_history
+    >>> from detente.cases import bundled_history
+    >>> from detente.io.history import load_history
     >>> history = load_history(bundled_history("north-korea"))
     >>> result = diagnose(detente.load_case("north-korea"), history)
     >>> result.history is history
@@ -1268,8 +1265,6 @@ def strategy_forecast(
     hypothesis; the other DMs' uncertainty as in the model), mixed with the prior and with
     the posterior weights.  A mixture is exact: scenario probabilities are linear in the
     weights of the DM's hypotheses."""
-    from .uncertainty import uncertainty_analysis
-
     conflict = space.conflict
     dm = diagnosis.dm
     by_hypothesis: dict[str, dict[str, dict[str, float]]] = {}
@@ -1456,7 +1451,8 @@ def report_section(result: Diagnosis, *, limit: int = 8) -> str:
     """The diagnosis as a Markdown section (for a case report).
 
     >>> import detente
-    >>> from detente.io.history import bundled_history, load_history
+    >>> from detente.cases import bundled_history
+    >>> from detente.io.history import load_history
     >>> model = detente.load_case("north-korea")
     >>> result = diagnose(model, load_history(bundled_history("north-korea")))
     >>> report_section(result).splitlines()[0]

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import improvements
+from ..engine.arrays import gather_max
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
@@ -566,8 +567,6 @@ def _explain_one(ex: _Explainer, concept: str) -> ConceptExplanation:
 
 def _best_move(space: StateSpace, dm: int) -> np.ndarray:
     """The best rank DM ``dm`` reaches from each state in one move (very low if none)."""
-    from ..engine.arrays import gather_max
-
     return gather_max(space.ranks[dm], space.moves[dm])
 
 

@@ -36,6 +36,7 @@ from ..space.state_space import (
     dense_rank,
     prioritization_scores,
 )
+from .paths import evolution
 from .stability import concept_name, stable_for
 
 __all__ = ["InverseResult", "PreferenceChange", "inverse"]
@@ -230,8 +231,6 @@ def _is_goal(
             return False
     if not reachable or space.status_quo is None:
         return True
-    from .paths import evolution
-
     reached = evolution(space.with_ranks(ranks), space.status_quo, "improvements")
     return bool(reached.distance[target] >= 0)
 

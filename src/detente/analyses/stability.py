@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import gmr_stable, nash_stable, seq_stable, sim_stable, smr_stable
+from ..engine.limited_move import limited_move_stable, nonmyopic_stable
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
@@ -109,8 +110,6 @@ def stable_for(
         return _sim(space, moves, ranks, dm)
     if concept == "SEQSIM":
         return seq_stable(move_sets, ranks, dm, improving) & _sim(space, moves, ranks, dm)
-    from ..engine.limited_move import limited_move_stable, nonmyopic_stable
-
     if concept == "NM":
         return nonmyopic_stable(_padded(space, moves), ranks, dm)
     return limited_move_stable(_padded(space, moves), ranks, dm, int(concept[1:]))

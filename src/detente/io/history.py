@@ -2,6 +2,7 @@
 
 Errors name the file and line.  The models are :mod:`detente.model.history`.
 
+>>> from detente.cases import bundled_history
 >>> history = load_history(bundled_history("north-korea"))
 >>> history_to_yaml(history).splitlines()[0]
 'format: detente-history/1'
@@ -9,20 +10,17 @@ Errors name the file and line.  The models are :mod:`detente.model.history`.
 
 from __future__ import annotations
 
-from importlib import resources
+from functools import partial
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from ..cases import list_cases, load_case
 from ..errors import ModelError
-from ..model.conflict import Conflict
 from ..model.history import HISTORY_FORMAT, History
 from .documents import line_of, parse_document, read_text, validation_to_model_error
-from .files import load_model
 
-__all__ = ["bundled_history", "history_model", "history_to_yaml", "load_history", "parse_history"]
+__all__ = ["history_to_yaml", "load_history", "parse_history"]
 
 
 def parse_history(text: str, source: str = "<history>") -> History:
@@ -51,7 +49,7 @@ def parse_history(text: str, source: str = "<history>") -> History:
     except ModelError as exc:
         raise exc.located(source, line_of(node, exc.loc)) from None
     history._path = Path(source)
-    history._node = node
+    history._line_of = partial(line_of, node)
     return history
 
 
@@ -59,30 +57,6 @@ def load_history(path: str | Path) -> History:
     """Load a ``detente-history/1`` file (YAML or JSON)."""
     text = read_text(path)
     return parse_history(text, str(path))
-
-
-def bundled_history(case: str) -> Path | None:
-    """The history bundled with a case (``cases/histories/<case>.yaml``), if there is one."""
-    entry = resources.files("detente.cases").joinpath("histories", f"{case}.yaml")
-    return Path(str(entry)) if entry.is_file() else None
-
-
-def history_model(history: History) -> Conflict | None:
-    """The model a history names (``model:``): a bundled case or a path next to the file."""
-    if history.model is None:
-        return None
-    if history.model in list_cases():
-        return load_case(history.model)
-    base = history._path.parent if history._path is not None else Path.cwd()
-    path = base / history.model
-    if not path.exists():
-        raise history.locate(
-            ModelError(
-                f"model {history.model!r} is neither a bundled case nor a file next to the history",
-                ("model",),
-            )
-        )
-    return load_model(path)
 
 
 def history_to_yaml(history: History) -> str:

@@ -6,7 +6,9 @@ or a stay), optionally with hypotheses about one DM's preferences.  Reading file
 is :class:`ObservedStep` (``steps:`` in the file), not to be confused with a path's
 :class:`detente.space.Step`.
 
->>> from detente.io.history import bundled_history, load_history
+>>> from detente.cases import bundled_history
+
+>>> from detente.io.history import load_history
 >>> history = load_history(bundled_history("north-korea"))
 >>> history.format, isinstance(history.steps[0], ObservedStep)
 ('detente-history/1', True)
@@ -15,6 +17,7 @@ is :class:`ObservedStep` (``steps:`` in the file), not to be confused with a pat
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -135,7 +138,9 @@ class History(_Strict):
     hypotheses: list[HistoryHypothesis] = Field(default_factory=list)
 
     _path: Path | None = PrivateAttr(default=None)
-    _node: Any = PrivateAttr(default=None)
+    # Where each field sits in the file it was read from: set by io.history, which knows
+    # the YAML tree; the model itself does no I/O.
+    _line_of: Callable[[tuple], int | None] | None = PrivateAttr(default=None)
 
     @field_validator("start_date", mode="before")
     @classmethod
@@ -165,7 +170,5 @@ class History(_Strict):
         """Name this history's file and line in an error found while resolving it."""
         if error.source is not None or self._path is None:
             return error
-        # io/ reads models and imports model/: a module-level import would be a cycle.
-        from ..io.documents import line_of
-
-        return error.located(str(self._path), line_of(self._node, error.loc))
+        line = self._line_of(error.loc) if self._line_of is not None else None
+        return error.located(str(self._path), line)
