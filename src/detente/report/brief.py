@@ -90,7 +90,13 @@ from ..space.state_space import (
     as_space,
 )
 from ..words import describe_state, state_phrase, value_text
-from .findings import Findings, build_findings, check_history_hypotheses, summary_text
+from .findings import (
+    Findings,
+    build_findings,
+    check_history_hypotheses,
+    state_words,
+    summary_text,
+)
 from .render_html import render_html
 
 __all__ = [
@@ -1612,7 +1618,11 @@ def _dial_answer(report: Report) -> str:
     for concepts, cells in _group_by_concept(summary):
         runs = _runs(d.levels, [", ".join(cell) for cell in cells], level_text)
         text = "; ".join(f"{d.option} {span}: {what}" for span, what, _ in runs)
-        parts.append(f"Under {_join(concepts)}: {text}")
+        parts.append(
+            f"{_only(concepts, report).strip().capitalize()}: {text}"
+            if _only(concepts, report)
+            else text
+        )
     answer = ". ".join(parts) + "."
     if roles.table is not None:
         levels = {c: tuple(d.table_levels[c]) for c in report.concepts}
@@ -1621,12 +1631,12 @@ def _dial_answer(report: Report) -> str:
                 spans = ", ".join(s for s, _, _ in _runs(list(lv), ["x"] * len(lv), level_text))
                 answer += (
                     f" {report.counterpart} comes to the table with {d.option} at {spans}"
-                    f" ({_join(concepts)})."
+                    f"{_only(concepts, report)}."
                 )
             else:
                 answer += (
                     f" At no level of {d.option} does {report.counterpart} come to the table"
-                    f" ({_join(concepts)})."
+                    f"{_only(concepts, report)}."
                 )
     return answer
 
@@ -1673,12 +1683,12 @@ def _path_answer(report: Report) -> str:
     parts = []
     for concepts, a in _agreement_groups(report):
         assert a.state is not None
-        what = f"The agreement ({roles.agreement_outcome or 'the named state'})"
+        what = "The agreement"
         status = (
-            f"is {state_phrase(space, a.state)}, a {_join(concepts)} equilibrium"
+            f"is {state_words(space, a.state)}, an equilibrium{_only(concepts, report)}"
             if a.is_equilibrium
-            else f"is best placed at {state_phrase(space, a.state)}, which is not a"
-            f" {_join(concepts)} equilibrium (no agreement state is)"
+            else f"is best placed at {state_words(space, a.state)}, which is not an"
+            f" equilibrium{_only(concepts, report)} (no agreement state is)"
         )
         text = f"{what} {status}."
         if report.status_quo is None:
@@ -1740,15 +1750,12 @@ def _obstacle_phrase(space: StateSpace, step: PathStep, o: Obstacle) -> str:
     """Why a mover would not take a step, from its preferences."""
     changes = step.change_text(space)
     if o.reason is not None:
-        return (
-            f"{o.dm} would give up '{o.reason.text}' (its statement {o.reason.position}) by"
-            f" {changes}"
-        )
+        return f"{o.dm} would give up '{o.reason.text}' by {changes}"
     if not o.worse:
         return f"{o.dm} gains nothing by {changes}"
     return (
-        f"{o.dm} ranks state {step.after + 1} below state {step.before + 1}, so it would not"
-        f" make the move {changes}"
+        f"{o.dm} likes {state_words(space, step.after)} less than"
+        f" {state_words(space, step.before)}, so it would not make the move {changes}"
     )
 
 
@@ -1761,8 +1768,8 @@ def _fear_answer(report: Report) -> str:
     reached_alone = [a.concept for a in report.agreement if a.reached_by == "improvements"]
     if reached_alone:
         parts.append(
-            f"Nothing blocks the agreement under {_join(reached_alone)}: the conflict reaches it"
-            " by unilateral improvements."
+            f"Nothing blocks the agreement{_only(reached_alone, report)}: the conflict reaches"
+            " it by unilateral improvements."
         )
     # (a) the obstacles on the shortest path by any moves.
     obstacles = _obstacle_list(report)
@@ -1791,16 +1798,18 @@ def _fear_answer(report: Report) -> str:
                 json.dumps(a.inverse.solutions[:1]),
             )
             for a in report.agreement
-            if a.inverse is not None
+            # Where the conflict reaches the agreement on its own, nothing blocks it: no
+            # inverse sentence may then speak of a blockage.
+            if a.inverse is not None and a.concept not in reached_alone
         }
     )
     for concepts, _ in inverse_groups:
         inv = report.agreement_for(concepts[0]).inverse
         assert inv is not None
-        goal = f"a {_join(concepts)} equilibrium" + (
+        goal = f"an equilibrium{_only(concepts, report)}" + (
             " reachable from the status quo" if inv.reachable_required else ""
         )
-        target = f"state {inv.target + 1}"
+        target = f"the agreement ({state_words(space, inv.target)})"
         if inv.already:
             parts.append(
                 f"Inverse analysis: {target} is already {goal}; {cp}'s preferences need not change."
@@ -1819,8 +1828,8 @@ def _fear_answer(report: Report) -> str:
                 else f"the {inv.evaluated:,} preference profiles tried"
             )
             parts.append(
-                f"Inverse analysis: no change of {cp}'s preferences within {bound} makes"
-                f" {target} {goal}: the blockage is not {cp}'s alone."
+                f"No change of {cp}'s preferences within {bound} makes {target} {goal}; within"
+                f" that bound, what blocks it is not {cp}'s preferences alone."
             )
     # (c) misperceptions.
     if report.perceptions:
@@ -1836,11 +1845,11 @@ def _fear_answer(report: Report) -> str:
             text = f"Correcting '{p.name}' ({p.holder})"
             if gained:
                 text += (
-                    f": {p.holder} then expects the agreement state to hold ({_join(gained)});"
+                    f": {p.holder} then expects the agreement to hold{_only(gained, report)};"
                     " the misperception is what keeps it from expecting a deal"
                 )
             elif lost:
-                text += f": {p.holder} stops expecting the agreement state ({_join(lost)})"
+                text += f": {p.holder} stops expecting the agreement{_only(lost, report)}"
             else:
                 held = {b for b, _ in expect.values()}
                 verb = "expects" if held == {True} else "does not expect"
@@ -1854,9 +1863,6 @@ def _fear_answer(report: Report) -> str:
                 c: (len(v["became_hyper_equilibria"]), len(v["stopped_being_hyper_equilibria"]))
                 for c, v in p.concepts.items()
             }
-            moved = [f"{c}: +{b}/−{s}" for c, (b, s) in changed.items() if b or s]
-            if moved:
-                text += f"; hyper-equilibria gained/lost: {', '.join(moved)}"
             parts.append(text + ".")
     elif report.perceptions_note:
         parts.append(report.perceptions_note)
@@ -1989,6 +1995,14 @@ def _diagnosis_answer(report: Report) -> str:
                 " table or to an agreement."
             )
     return " ".join(parts)
+
+
+def _only(concepts: Sequence[str], report: Report) -> str:
+    """' (only under Nash)' when a verdict holds for some of the concepts shown; '' when it
+    holds for all of them (agreement between concepts is not repeated in every sentence)."""
+    if set(concepts) >= set(report.concepts):
+        return ""
+    return f" (only under {_join(concepts)})"
 
 
 def _concepts_prefix(concepts: Sequence[str], every: Sequence[str]) -> str:

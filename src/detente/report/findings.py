@@ -63,6 +63,7 @@ __all__ = [
     "belief_probabilities",
     "build_findings",
     "check_history_hypotheses",
+    "state_words",
     "summary_text",
 ]
 
@@ -462,7 +463,7 @@ def build_findings(report: Any, *, samples: int, seed: int, jobs: int) -> Findin
         agreement=report.roles.agreement_outcome,
         table=report.roles.table,
         concepts=concepts,
-        status_quo=None if space.status_quo is None else _state_words(space, space.status_quo),
+        status_quo=None if space.status_quo is None else state_words(space, space.status_quo),
         belief=belief,
         strategies=shown,
         recommendations=recs,
@@ -551,9 +552,15 @@ def _best(c: StrategyOutcomes, outcome: str) -> float:
     return max((c.p(k, outcome) for k in c.outcomes), default=0.0)
 
 
-def _state_words(space: StateSpace, state: int) -> str:
-    """'deal: sanctions at 3, assurance, normalize, talks, denuclearize'."""
-    outcome = join_words([o for o in outcomes_of(space, state)])
+def state_words(space: StateSpace, state: int) -> str:
+    """A state in words: its outcome, then what is taken in it.
+
+    >>> import detente
+    >>> space = as_space(detente.load_case("north-korea"))
+    >>> state_words(space, space.status_quo)
+    'stalemate (sanctions at 5, tests)'
+    """
+    outcome = join_words(outcomes_of(space, state))
     return f"{outcome} ({describe_state(space, state)})"
 
 
@@ -574,7 +581,7 @@ def tie_flags(space: StateSpace, state: int, concept: str, what: str) -> list[Fl
         broken[i, tied] += 1  # each tied move now slightly better than staying
         if stable_for(space, concept, i, ranks=broken)[state]:
             continue
-        other = _state_words(space, int(tied[0]))
+        other = state_words(space, int(tied[0]))
         flags.append(
             Flag(
                 "tie",
@@ -769,19 +776,29 @@ def _answers(report: Any, f: Findings) -> list[Answer]:
         parts = []
         for o in goals:
             probability = {c: s.p(c, o) for c in f.concepts}
-            parts.append(f"the {o} with probability {_p_text(probability)}")
-        answer = (
-            f"'{s.name}' reaches {join_words(parts)}." if parts else f"'{s.name}' was analysed."
-        )
+            if max(probability.values(), default=0.0) >= NEGLIGIBLE:
+                parts.append(f"the {o} with probability {_p_text(probability)}")
+        top = _top_outcome(s)
+        ending = "" if top is None else f"; most likely it ends in {top[0]} ({pct(top[1])})"
+        if parts:
+            answer = f"'{s.name}' reaches {join_words(parts)}{ending}."
+        elif goals:
+            answer = (
+                f"'{s.name}' reaches neither {' nor '.join('the ' + o for o in goals)}{ending}."
+            )
+        else:
+            answer = f"'{s.name}'{ending.replace(';', '')}."
         evidence = []
         for c in f.concepts:
             row = s.outcomes.get(c, {})
             if row:
                 evidence.append(f"{c}: " + ", ".join(f"{o} {pct(p)}" for o, p in row.items()))
-        if f.belief.record:
-            for o in goals:
-                before = {c: s.prior_outcomes.get(c, {}).get(o, 0.0) for c in f.concepts}
-                evidence.append(f"Before the record: the {o} with probability {_p_text(before)}.")
+        if f.belief.record and goals:
+            prior = {
+                o: {c: s.prior_outcomes.get(c, {}).get(o, 0.0) for c in f.concepts} for o in goals
+            }
+            before = [f"the {o} {_p_text(prior[o])}" for o in goals]
+            evidence.append(f"Before the record: {join_words(before)}.")
         if s.note:
             evidence.append(s.note)
         out.append(Answer(q, answer, evidence))
