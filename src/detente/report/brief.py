@@ -1679,7 +1679,6 @@ def _path_answer(report: Report) -> str:
     if not report.agreement:
         return report.agreement_note or "No agreement is analysed."
     space = report.space
-    roles = report.roles
     parts = []
     for concepts, a in _agreement_groups(report):
         assert a.state is not None
@@ -1859,10 +1858,6 @@ def _fear_answer(report: Report) -> str:
                     if unchanged
                     else " changes nothing about the agreement"
                 )
-            changed = {
-                c: (len(v["became_hyper_equilibria"]), len(v["stopped_being_hyper_equilibria"]))
-                for c, v in p.concepts.items()
-            }
             parts.append(text + ".")
     elif report.perceptions_note:
         parts.append(report.perceptions_note)
