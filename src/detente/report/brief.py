@@ -778,8 +778,7 @@ class Report:
     diagnosis_note: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
-    #: The one findings tree every rendering reads (None: the "uncertainty" section was left
-    #: out, so there is no belief to weigh the strategies with).
+    #: The one findings tree every rendering reads (set by :func:`build_report`).
     findings: Findings | None = None
     # Kept for the pictures (not part of the JSON).
     _sweep: Any = field(default=None, repr=False)
@@ -857,17 +856,13 @@ class Report:
 
     def summary(self) -> str:
         """The printed summary, rendered from :attr:`findings` (the recommendation first)."""
-        if self.findings is None:
-            return _summary(self)
-        return summary_text(self.findings)
+        return summary_text(self._findings())
 
     # -- output ----------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of ``detente report --json`` (docs/report.md), from
         :attr:`findings`; the analyses' own details are under ``technical``."""
-        if self.findings is not None:
-            return self.findings.to_json()
-        return self.technical_json()
+        return self._findings().to_json()
 
     def technical_json(self) -> dict[str, Any]:
         """The analyses behind the findings, for the technical appendix."""
@@ -898,9 +893,12 @@ class Report:
     def to_html(self) -> str:
         """One self-contained HTML page (inline CSS and SVG; no scripts, no external files),
         rendered from :attr:`findings` through the Jinja2 template."""
-        if self.findings is None:
-            raise DetenteError("the brief needs its belief: include the 'uncertainty' section")
-        return render_html(self.findings, self)
+        return render_html(self._findings(), self)
+
+    def _findings(self) -> Findings:
+        if self.findings is None:  # only a Report built by hand, not by build_report
+            raise DetenteError("this report has no findings: build it with build_report")
+        return self.findings
 
     def write(self, path: str | Path) -> Path:
         """Write :meth:`to_html` to ``path`` (its folder is created), atomically."""
@@ -1007,11 +1005,10 @@ def build_report(
         lap("diagnosis")
     else:
         report.diagnosis_note = f"The record: {left_out}."
-    if "uncertainty" in wanted:
-        report.findings = build_findings(report, samples=samples, seed=seed, jobs=jobs)
-        lap("belief")
-    else:
-        report.robustness_note = f"Robustness: {left_out}."
+    # The belief and the findings are the brief itself: always computed ("uncertainty" in
+    # ``sections`` is kept for compatibility; the belief's runs replace that section).
+    report.findings = build_findings(report, samples=samples, seed=seed, jobs=jobs)
+    lap("belief")
     if "pictures" in wanted:
         _graph_section(report, stability)
         lap("pictures")
@@ -1526,26 +1523,6 @@ def _verdict_groups(finding: StrategyFinding) -> list[tuple[list[str], ConceptVe
     return [(cs, finding.verdicts[cs[0]]) for cs, _ in _group_by_concept(key)]
 
 
-def _verdict_text(report: Report, finding: StrategyFinding, verdict: ConceptVerdict) -> str:
-    """'yes: talks (2 steps), no deal' / 'no: stalemate (1 step)' / 'stalemate (3 steps)'."""
-    roles = report.roles
-    reached = _reached_text(verdict)
-    if finding.baseline or verdict.at_table is None:
-        if verdict.agreement is None or finding.baseline:
-            return reached
-        return f"{'yes' if verdict.agreement else 'no'}: {reached}"
-    if not verdict.at_table:
-        return f"no: {reached}"
-    deal = ""
-    if verdict.agreement is not None:
-        deal = (
-            f", {roles.agreement_outcome} too"
-            if verdict.agreement
-            else f", no {roles.agreement_outcome}"
-        )
-    return f"yes: {reached}{deal}"
-
-
 def _probability_of(report: Report, verdict: ConceptVerdict) -> float | None:
     """P(at the table), or P(agreement) when the model has no table outcome."""
     return verdict.p_table if report.roles.table is not None else verdict.p_agreement
@@ -1998,231 +1975,3 @@ def _only(concepts: Sequence[str], report: Report) -> str:
     if set(concepts) >= set(report.concepts):
         return ""
     return f" (only under {_join(concepts)})"
-
-
-def _concepts_prefix(concepts: Sequence[str], every: Sequence[str]) -> str:
-    return "" if list(concepts) == list(every) else f"{_join(concepts)}: "
-
-
-def _summary(report: Report) -> str:
-    space = report.space
-    roles = report.roles
-    cp = report.counterpart
-    lines = []
-    agreement = roles.agreement_outcome or (
-        "none" if roles.agreement_state is None else f"state {roles.agreement_state + 1}"
-    )
-    lines.append(
-        f"{report.name}: counterpart {cp}, agreement '{agreement}', concepts"
-        f" {', '.join(report.concepts)}."
-    )
-    if report.status_quo is None:
-        lines.append("No status quo: nothing can be traced from today.")
-    else:
-        base = next((s for s in report.strategies if s.baseline), None)
-        outcomes = (
-            f": {', '.join(base.start_outcomes)}"
-            if base and base.start_outcomes and space.conflict.outcomes
-            else ""
-        )
-        lines.append(f"Status quo: {state_phrase(space, report.status_quo)}{outcomes}.")
-    if report.strategies:
-        head = (
-            f"Does {cp} come to the table? (outcomes reached"
-            if roles.table is not None
-            else "Where each strategy leads (outcomes reached"
-        )
-        uncertain = report.robustness is not None
-        what = "P(table)" if roles.table is not None else "P(agreement)"
-        lines.append(
-            head + (f"; then {what} over the uncertain preferences)" if uncertain else ")")
-        )
-        width = max(len(s.name) for s in report.strategies)
-        rows = []
-        for s in report.strategies:
-            if s.note is not None and s.start is None:
-                rows.append((s.name, f"cannot be followed: {s.note}", ""))
-                continue
-            texts = []
-            for concepts, v in _verdict_groups(s):
-                text = _concepts_prefix(concepts, report.concepts) + _verdict_text(report, s, v)
-                texts.append(text)
-            probs = _group_by_concept(
-                {c: _probability_of(report, v) for c, v in s.verdicts.items()}
-            )
-            p_text = "; ".join(
-                _concepts_prefix(cs, report.concepts) + _p(p) for cs, p in probs if p is not None
-            )
-            rows.append((s.name, " | ".join(texts), p_text))
-        middle = max(len(text) for _, text, _ in rows)
-        for name, text, p_text in rows:
-            line = f"  {name:<{width}}  {text:<{middle}}"
-            if p_text:
-                line += f"  {p_text}"
-            lines.append(line.rstrip())
-    elif report.strategies_note:
-        lines.append(report.strategies_note)
-    lines.append(_dial_summary(report))
-    if report.agreement:
-        for concepts, a in _agreement_groups(report):
-            assert a.state is not None
-            status = "an equilibrium" if a.is_equilibrium else "not an equilibrium"
-            prefix = _concepts_prefix(concepts, report.concepts)
-            lines.append(
-                f"Agreement{' (' + prefix[:-2] + ')' if prefix else ''}:"
-                f" {state_phrase(space, a.state)}, {status} ({_join(concepts)})."
-            )
-            mode = a.reached_by
-            if report.status_quo is None:
-                continue
-            if mode is None:
-                lines.append("  Not reachable from the status quo by any sequence of moves.")
-                continue
-            path = a.paths[mode]
-            assert path.steps is not None
-            how = {
-                "improvements": "reached on its own (unilateral improvements)",
-                "coalitions": "not reached by unilateral improvements; a joint move reaches it",
-                "any": "reached only by moves some decision maker does not want",
-            }[mode]
-            lines.append(f"  Path: {how}: {_path_text(space, path.steps) or 'already there'}.")
-    else:
-        lines.append(report.agreement_note or "No agreement analysed.")
-    obstacles = _obstacle_list(report)
-    if obstacles:
-        lines.append(
-            "Obstacles: " + "; ".join(_obstacle_phrase(space, s, o) for s, o in obstacles) + "."
-        )
-    inverse_line = _inverse_summary(report)
-    if inverse_line:
-        lines.append(inverse_line)
-    for p in report.perceptions:
-        expect = {
-            c: (v["agreement_expected_before"], v["agreement_expected_after"])
-            for c, v in p.concepts.items()
-            if v["agreement"] is not None
-        }
-        gained = [c for c, (b, a) in expect.items() if not b and a]
-        lost = [c for c, (b, a) in expect.items() if b and not a]
-        if gained:
-            effect = f"{p.holder} then expects the agreement to hold ({_join(gained)})"
-        elif lost:
-            effect = f"{p.holder} stops expecting the agreement ({_join(lost)})"
-        else:
-            effect = f"{p.holder}'s expectation of the agreement does not change"
-        lines.append(f"Misperception '{p.name}' corrected: {effect}.")
-    if report.robustness is not None:
-        lines.append("Robustness: " + _robustness_summary(report))
-    elif report.robustness_note:
-        lines.append(report.robustness_note)
-    lines.append(_record_summary(report))
-    return "\n".join(lines)
-
-
-def _dial_summary(report: Report) -> str:
-    d = report.dial
-    if d is None:
-        return report.dial_note or ""
-    sweep = report._sweep
-    texts = []
-    summary = {c: tuple(tuple(cell) for cell in d.cells[c]) for c in report.concepts}
-    for concepts, cells in _group_by_concept(summary):
-        runs = _runs(d.levels, [", ".join(cell) for cell in cells], sweep.level_text)
-        prefix = _concepts_prefix(concepts, report.concepts)
-        texts.append(prefix + "; ".join(f"{span} {what}" for span, what, _ in runs))
-    line = f"Dial {d.option}: " + " | ".join(texts)
-    if report.roles.table is not None:
-        levels = {c: tuple(d.table_levels[c]) for c in report.concepts}
-        at = []
-        for concepts, lv in _group_by_concept(levels):
-            spans = ", ".join(s for s, _, _ in _runs(list(lv), ["x"] * len(lv), sweep.level_text))
-            at.append(_concepts_prefix(concepts, report.concepts) + (spans or "no level"))
-        line += f"; {report.counterpart} at the table at: {' | '.join(at)}"
-    return line + "."
-
-
-def _record_summary(report: Report) -> str:
-    d = report.diagnosis
-    if d is None:
-        return report.diagnosis_note or ""
-    best = d.best
-    text = f"Record ({d.observations} observations of {d.dm})"
-    if best is not None:
-        text += f": supports '{best['name']}' (posterior {best['posterior']:.2f})"
-        ruled_out = [h["name"] for h in d.hypotheses if h["posterior"] < 0.005]
-        if ruled_out:
-            text += f", rules out {_join([repr(n) for n in ruled_out])}"
-    shifts = []
-    if d.forecast:
-        wanted = _good_outcomes(report.space, report.roles.table) | {report.roles.agreement_outcome}
-        for name, f in d.forecast.items():
-            for o in dict.fromkeys([*f["prior"], *f["posterior"]]):
-                if o in wanted:
-                    a, b = f["prior"].get(o, 0.0), f["posterior"].get(o, 0.0)
-                    if abs(a - b) >= 0.005:
-                        shifts.append((abs(a - b), f"'{name}' → {o} {_p(a)}→{_p(b)}"))
-    if shifts:
-        shifts.sort(key=lambda item: -item[0])
-        text += "; given the record: " + ", ".join(t for _, t in shifts[:3])
-    return text + "."
-
-
-def _inverse_summary(report: Report) -> str:
-    cp = report.counterpart
-    items = {
-        a.concept: (a.inverse.already, a.inverse.found, a.inverse.size, a.inverse.max_changes)
-        for a in report.agreement
-        if a.inverse is not None
-    }
-    texts = []
-    for concepts, (already, found, size, bound) in _group_by_concept(items):
-        inv = report.agreement_for(concepts[0]).inverse
-        assert inv is not None
-        if already:
-            texts.append(f"nothing about {cp} needs to change ({_join(concepts)})")
-        elif found:
-            first = "; and ".join(c["sentence"] for c in inv.solutions[0])
-            texts.append(f"{size} change(s) suffice ({_join(concepts)}), e.g. {first}")
-        else:
-            within = f"{bound} change(s)" if inv.exhaustive else "the search bound"
-            texts.append(
-                f"no change of {cp}'s preferences within {within} makes state {inv.target + 1}"
-                f" an equilibrium reachable by unilateral improvements ({_join(concepts)})"
-            )
-    return ("Inverse: " + "; ".join(texts) + ".") if texts else ""
-
-
-def _robustness_summary(report: Report) -> str:
-    r = report.robustness
-    assert r is not None
-    how = (
-        f"{r.scenarios:,} scenarios, exact"
-        if r.method == "exact"
-        else f"{r.evaluated:,} samples, seed {r.seed}"
-    )
-    parts = []
-    if r.p_agreement_equilibrium:
-        groups = _group_by_concept(
-            {
-                c: (r.p_agreement_equilibrium[c], r.p_agreement_reached[c])
-                for c in r.p_agreement_equilibrium
-            }
-        )
-        parts.append(
-            "; ".join(
-                f"P(agreement an equilibrium) {_p(pe)}, P(reached alone) {_p(pr)}"
-                + (f" ({_join(cs)})" if len(groups) > 1 else "")
-                for cs, (pe, pr) in groups
-            )
-        )
-    holds = [h.name for h in r.hypotheses if h.path_holds]
-    breaks = [h.name for h in r.hypotheses if h.path_holds is False]
-    if holds or breaks:
-        text = "the path holds if " + (_join([repr(n) for n in holds]) or "no hypothesis")
-        if breaks:
-            text += f", breaks if {_join([repr(n) for n in breaks])}"
-        parts.append(text)
-    best = _best_strategies(report)
-    if best:
-        parts.append(best.rstrip("."))
-    return f"({how}) " + "; ".join(parts) + "."

@@ -226,6 +226,7 @@ class Findings:
     recommendation: list[str]  # the opening paragraph, sentence by sentence
     answers: list[Answer]
     candidates: list[StrategyOutcomes] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the model lacks, in sentences
     technical: dict[str, Any] = field(default_factory=dict)
 
     def strategy(self, name: str) -> StrategyOutcomes:
@@ -247,6 +248,7 @@ class Findings:
             "strategies": [s.to_json() for s in self.strategies],
             "fragility": [f.to_json() for f in self.fragility],
             "questions": [a.to_json() for a in self.answers],
+            "notes": self.notes,
             "glossary": GLOSSARY,
             "technical": self.technical,
         }
@@ -472,10 +474,11 @@ def build_findings(report: Any, *, samples: int, seed: int, jobs: int) -> Findin
         answers=[],
         candidates=candidates,
     )
+    findings.notes = _notes(report, findings)
     findings.fragility = _fragility(report, findings)
     findings.recommendation = _recommendation_text(findings)
     findings.answers = _answers(report, findings)
-    findings.technical = report.to_json()
+    findings.technical = report.technical_json()
     return findings
 
 
@@ -562,6 +565,22 @@ def state_words(space: StateSpace, state: int) -> str:
     """
     outcome = join_words(outcomes_of(space, state))
     return f"{outcome} ({describe_state(space, state)})"
+
+
+def _notes(report: Any, f: Findings) -> list[str]:
+    """What the model lacks for parts of the brief, each said once."""
+    notes = [n for n in (report.strategies_note, report.agreement_note) if n]
+    if report.space.status_quo is None:
+        notes.append(
+            "The model has no status quo, so no strategy can be followed from today and no"
+            " probability of reaching an outcome is given."
+        )
+    if not factors_of(report.space.conflict):
+        notes.append(
+            "The model states no uncertainty about preferences (no alternatives or"
+            " uncertain_order): the belief is the preferences as modelled."
+        )
+    return notes
 
 
 # -- fragility ----------------------------------------------------------------------------------
@@ -711,16 +730,24 @@ def _recommendation_text(f: Findings) -> list[str]:
     ]
     fails = [h for h in f.belief.hypotheses if h not in holds]
     if holds and alternatives_declared(f):
+        groups = f.belief.groups
+        held = {h.name for h in holds}
+        working_groups = [g for g in groups if held & set(g)]
         out.append(
             f"It works if {cp} is driven by {join_words([repr(h.name) for h in holds])}:"
-            " it answers that fear."
+            f" it answers that fear ({len(working_groups)} of the {len(groups)} hypotheses"
+            f" its moves can tell apart)."
         )
     if fails:
         out.append(
             f"It fails if {cp} is driven by {join_words([repr(h.name) for h in fails])}"
             f" (together {pct(sum(h.posterior for h in fails))} of our belief)."
         )
-    ties = [x for x in f.fragility if x.kind == "tie"]
+    # The counterpart's own ties first: its indifference is what the adviser cannot control.
+    ties = sorted(
+        (x for x in f.fragility if x.kind == "tie"),
+        key=lambda x: f" {cp} (" not in x.claim,
+    )
     if ties:
         claim = ties[0].claim.split(" (")[0]
         out.append(f"Fragile: {claim[0].lower() + claim[1:]} only by a tie. {ties[0].detail}")
@@ -821,6 +848,10 @@ def summary_text(f: Findings) -> str:
     lines.append(f"Belief about {f.counterpart}: {belief}.")
     for a in f.answers[: len(f.strategies)]:
         lines.append(f"- {a.answer}")
-    for flag in f.fragility:
+    lines += f.notes
+    shown = 3
+    for flag in f.fragility[:shown]:
         lines.append(f"! {flag.claim}: {flag.detail}")
+    if len(f.fragility) > shown:
+        lines.append(f"! ... and {len(f.fragility) - shown} more in the brief.")
     return "\n".join(lines)

@@ -73,6 +73,16 @@ def _figure_svg(fig: Any, prefix: str) -> str:
     return _svg(buffer.getvalue(), prefix)
 
 
+def _graph_svg(graph: Any, prefix: str) -> str | None:
+    """The state graph as SVG, or None when it has too many nodes to draw legibly."""
+    # In-function import: the graph module pulls in matplotlib, needed only for pictures.
+    from ..analyses.graph import DEFAULT_MAX_DRAWN_NODES
+
+    if graph.nodes.size > DEFAULT_MAX_DRAWN_NODES:
+        return None
+    return _figure_svg(graph.draw(), prefix)
+
+
 def render_html(findings: Findings, report: Any) -> str:
     """The page: recommendation first, then belief, commitments, questions, fragility,
     glossary, and a collapsed technical appendix (labels, settings, timings, JSON)."""
@@ -84,6 +94,17 @@ def render_html(findings: Findings, report: Any) -> str:
         from ..analyses.strategies import plot_sweep
 
         dial_svg = _figure_svg(plot_sweep(report._sweep), "dial")
+    graphs = []
+    for kind, graph in report._graphs:
+        svg = _graph_svg(graph, f"graph-{kind}")
+        if svg is not None:
+            caption = (
+                "Where the conflict goes by unilateral improvements from today (the agreement"
+                " marked as a target)."
+                if kind == "improvements"
+                else f"The joint moves that reach the agreement (with {findings.counterpart})."
+            )
+            graphs.append((svg, caption))
     template = _ENV.get_template("brief.html.j2")
     return template.render(
         f=findings,
@@ -94,6 +115,7 @@ def render_html(findings: Findings, report: Any) -> str:
         description=" ".join((conflict.description or "").split()),
         dial=report.roles.dial,
         dial_svg=dial_svg,
+        graphs=graphs,
         n_states=f"{space.n_states:,}",
         dms=", ".join(space.dm_names),
         status_quo_label=None if space.status_quo is None else space.label(space.status_quo),
