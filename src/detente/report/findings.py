@@ -833,6 +833,17 @@ def _answers(report: Any, f: Findings) -> list[Answer]:
         if question.startswith(("How robust", "What does")):
             continue  # said by the belief and the strategies above, from the one belief
         out.append(Answer(question, answer, []))
+    if f.belief.record:
+        d = report.diagnosis
+        ruled_out = [h.name for h in f.belief.hypotheses if h.posterior < NEGLIGIBLE]
+        best = max(f.belief.hypotheses, key=lambda h: h.posterior)
+        answer = (
+            f"{cp}'s record ({d.observations} observed moves) fits {best.name!r} best"
+            f" ({pct(best.prior)} before the record, {pct(best.posterior)} after)"
+            + (f" and rules out {join_words([repr(n) for n in ruled_out])}" if ruled_out else "")
+            + "."
+        )
+        out.append(Answer(f"What does {cp}'s record say?", answer, list(d.sentences)))
     return out
 
 
