@@ -315,6 +315,16 @@ def indistinguishable_groups(space: StateSpace, dm: int, ranks: np.ndarray) -> l
     return [first.setdefault(s, len(first)) for s in signs]
 
 
+def _factor_words(conflict: Conflict, space: StateSpace, factor: Any) -> str:
+    """An uncertain choice of another DM in words, statements quoted by their text."""
+    who = space.dm_names[factor.dm]
+    if factor.kind != "order" or factor.pair is None:
+        return f"{who}: {join_words(list(factor.labels))}"
+    written = conflict.decision_makers[factor.dm].preferences.prioritization or []
+    a, b = (written[k - 1] if 0 < k <= len(written) else str(k) for k in factor.pair)
+    return f"whether {who} puts '{b}' above '{a}' (probability {factor.probabilities[1]:.2f})"
+
+
 def belief_probabilities(
     by_hypothesis: dict[str, dict[str, dict[str, float]]], weights: dict[str, float]
 ) -> dict[str, dict[str, float]]:
@@ -408,13 +418,7 @@ def build_findings(report: Any, *, samples: int, seed: int, jobs: int) -> Findin
         mass = sum(posterior.values())
         posterior = {h: p / mass for h, p in posterior.items()} if mass > 0 else dict(prior)
     groups = indistinguishable_groups(space, cp, _hypothesis_ranks(conflict, cp, names))
-    others = [
-        f"{space.dm_names[f.dm]}: {f.labels[1]} (probability {f.probabilities[1]:.2f})"
-        if f.kind == "order"
-        else f"{space.dm_names[f.dm]}: {join_words(list(f.labels))}"
-        for f in factors_of(conflict)
-        if f.dm != cp
-    ]
+    others = [_factor_words(conflict, space, x) for x in factors_of(conflict) if x.dm != cp]
 
     # P(outcome | hypothesis) for every candidate commitment: one run per hypothesis.
     cands = _candidates(conflict)
