@@ -1003,3 +1003,34 @@ def naive_distances(graph: Graph, start: int) -> dict[int, int]:
 
 
 NAIVE_CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM")
+
+
+# == The negotiator's brief (detente.report.findings) =========================================
+# Added by the brief's helper (h7-brief): naive versions of its tie-dependence flag and of
+# the grouping of indistinguishable hypotheses.
+
+
+def nash_tie_flips(model: NaiveModel, dm: int, s: int) -> bool:
+    """Is "s is Nash-stable for DM i" true only because of a tie?  True when s is Nash-stable
+    for i and i can move to some state it likes exactly as much as s: with that indifference
+    broken in favour of the move, the move is an improvement and s is no longer stable."""
+    if not nash(model, dm, s):
+        return False
+    return any(model.scores[dm][t] == model.scores[dm][s] for t in model.moves[dm][s])
+
+
+def same_move_order(
+    model: NaiveModel, dm: int, scores_a: list[float], scores_b: list[float]
+) -> bool:
+    """Do two score lists of DM i order every one of i's unilateral moves the same way
+    (better than, equal to or worse than staying)?  Then no record of i's moves can tell the
+    two hypotheses apart."""
+
+    def sign(x: float) -> int:
+        return (x > 0) - (x < 0)
+
+    for s in range(model.n):
+        for t in model.moves[dm][s]:
+            if sign(scores_a[t] - scores_a[s]) != sign(scores_b[t] - scores_b[s]):
+                return False
+    return True

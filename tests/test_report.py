@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -40,9 +41,10 @@ from detente.report.brief import (
     choose_roles,
     decisive_statement,
 )
+from detente.report.findings import commit_words, indistinguishable_groups, pct, tie_flags
 
 from .conflicts import conflicts, statements
-from .reference import evaluate, parse
+from .reference import evaluate, naive_model, nash_tie_flips, parse, same_move_order
 
 FAST = ("strategies", "dial", "agreement", "misperceptions")
 NK = "north-korea"
@@ -296,40 +298,118 @@ def test_misperception_findings_are_the_correction(nk_report: Report) -> None:
             assert values["agreement_expected_after"] == bool(target in after)
 
 
-def test_robustness_findings_are_the_uncertainty_analysis(nk_report: Report) -> None:
-    space = nk_report.space
-    direct = uncertainty_analysis(space, nk_report.concepts, samples=1000, jobs=1, progress=False)
-    r = nk_report.robustness
-    assert r is not None
-    assert (r.method, r.scenarios, r.profiles) == (direct.method, direct.scenarios, direct.profiles)
-    for concept in nk_report.concepts:
-        target = nk_report.agreement_for(concept).state
-        assert r.p_agreement_equilibrium[concept] == pytest.approx(
-            direct.p_equilibrium[concept][target]
-        )
-        assert r.p_agreement_reached[concept] == pytest.approx(
-            direct.p_equilibrium_reached[concept][target]
-        )
-    for name, by in direct.strategies.items():
-        for concept, per in by.items():
-            assert r.strategies[name][concept] == pytest.approx(per)
-            # P(at the table) = weight of the profiles where talks or deal is reached.
-            p = sum(
-                row["weight"]
-                for row in direct.profile_table
-                if {"talks", "deal"} & set(row["outcomes"][name][concept] or [])
+def test_without_a_record_the_brief_is_the_uncertainty_analysis(nk: Conflict) -> None:
+    """Without a record, every strategy probability of the brief is what ``detente
+    uncertainty`` gives for that strategy (the joint belief, the US's uncertain order
+    included)."""
+    report = build_report(nk, sections=FAST)
+    f = report.findings
+    assert f is not None and not f.belief.record
+    assert [h.prior for h in f.belief.hypotheses] == [h.posterior for h in f.belief.hypotheses]
+    direct = uncertainty_analysis(nk, report.concepts, jobs=1, progress=False)
+    assert direct.complete
+    assert {s.name for s in f.strategies} == set(direct.strategies)
+    for s in f.strategies:
+        for concept in report.concepts:
+            assert s.outcomes[concept] == pytest.approx(direct.strategies[s.name][concept])
+
+
+def test_with_a_record_every_probability_is_the_posterior(nk: Conflict, nk_report: Report) -> None:
+    """Given the record, the belief's weights are the diagnosis' posteriors, and each strategy's
+    probabilities are the uncertainty analysis of the model with the counterpart's
+    alternatives weighted by them; the prior appears as 'before the record'."""
+    f = nk_report.findings
+    assert f is not None and f.belief.record
+    diagnosis = diagnose(nk_report.space, load_history(bundled_history(NK)))
+    (d,) = diagnosis.dms
+    posterior = {h.name: h.posterior for h in d.hypotheses}
+    assert {h.name: h.posterior for h in f.belief.hypotheses} == pytest.approx(posterior)
+    dms = list(nk.decision_makers)
+    weighted = [
+        a.model_copy(update={"weight": posterior[a.name]})
+        for a in dms[1].alternatives
+        if posterior[a.name] > 0
+    ]
+    dms[1] = dms[1].model_copy(update={"alternatives": weighted})
+    reweighted = nk.model_copy(update={"decision_makers": dms})
+    after = uncertainty_analysis(reweighted, nk_report.concepts, jobs=1, progress=False)
+    before = uncertainty_analysis(nk, nk_report.concepts, jobs=1, progress=False)
+    for s in f.strategies:
+        for concept in nk_report.concepts:
+            assert s.outcomes[concept] == pytest.approx(after.strategies[s.name][concept])
+            assert s.prior_outcomes[concept] == pytest.approx(before.strategies[s.name][concept])
+
+
+def test_a_history_with_a_hypothesis_the_model_lacks_is_a_located_error(
+    nk: Conflict, tmp_path: Path
+) -> None:
+    text = bundled_history(NK).read_text(encoding="utf-8")
+    extra = (
+        "hypotheses:\n"
+        "  - name: something else\n"
+        "    dm: NorthKorea\n"
+        "    preferences:\n"
+        "      prioritization: [not strike]\n"
+    )
+    path = tmp_path / "h.yaml"
+    path.write_text(text.replace("model: north-korea", "model: north-korea") + extra, "utf-8")
+    with pytest.raises(DetenteError) as caught:
+        build_report(nk, history=path, sections=(*FAST, "diagnosis"))
+    message = str(caught.value)
+    assert "'something else'" in message and "alternatives" in message
+    assert str(path) in message and len(message.splitlines()) == 1
+    line = len(text.splitlines()) + 2  # the hypothesis' name
+    assert f":{line}" in message
+
+
+def test_tie_flags_match_the_naive_definition(nk_report: Report) -> None:
+    """North Korea likes the deal exactly as much as the same state without disarming: the
+    brief flags that the deal's stability for it rests on that tie."""
+    f = nk_report.findings
+    ties = [x for x in f.fragility if x.kind == "tie"]
+    assert any("for NorthKorea (Nash)" in x.claim for x in ties)
+    assert any("for NorthKorea" in line for line in f.recommendation)
+
+
+@settings(max_examples=30, deadline=None)
+@given(conflicts(max_dms=3, max_options=4, forms=("prioritization",)), st.data())
+def test_tie_flags_on_random_conflicts(conflict: Conflict, data: st.DataObject) -> None:
+    space = detente.compile_conflict(conflict)
+    naive = naive_model(conflict)
+    state = data.draw(st.integers(0, space.n_states - 1))
+    flagged = {
+        x.claim.split(" is stable for ")[1].split(" (")[0]
+        for x in tie_flags(space, state, "Nash", "S")
+    }
+    expected = {space.dm_names[i] for i in range(space.n_dms) if nash_tie_flips(naive, i, state)}
+    assert flagged == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(conflicts(max_dms=2, max_options=4, forms=("prioritization",)), st.data())
+def test_indistinguishable_groups_on_random_conflicts(
+    conflict: Conflict, data: st.DataObject
+) -> None:
+    space = detente.compile_conflict(conflict)
+    naive = naive_model(conflict)
+    dm = data.draw(st.integers(0, space.n_dms - 1))
+    shuffled = np.asarray(data.draw(st.permutations(list(space.ranks[dm]))))
+    ranks = np.stack([space.ranks[dm], shuffled, space.ranks[dm] // 2])
+    groups = indistinguishable_groups(space, dm, ranks)
+    for a in range(len(ranks)):
+        for b in range(len(ranks)):
+            same = same_move_order(
+                naive, dm, list(map(float, ranks[a])), list(map(float, ranks[b]))
             )
-            assert r.p_table[name][concept] == pytest.approx(p)
-    # Per hypothesis: is the agreement still an equilibrium with North Korea's ranks replaced?
-    nk_dm = space.conflict.decision_makers[1]
-    for check, alternative in zip(r.hypotheses, nk_dm.alternatives, strict=True):
-        ranks = space.ranks.copy()
-        scores = detente.space.preference_scores(space, alternative.preferences, ())
-        ranks[1] = detente.space.dense_rank(scores)
-        for concept, ok in check.equilibrium.items():
-            target = nk_report.agreement_for(concept).state
-            stable = detente.analyze(space, [concept], ranks=ranks).stable[concept]
-            assert ok == bool(stable[:, target].all())
+            assert (groups[a] == groups[b]) == same
+
+
+def test_north_korea_groups_are_the_diagnosis(nk_report: Report) -> None:
+    f = nk_report.findings
+    (d,) = nk_report.diagnosis.result.dms
+    for h in d.hypotheses:
+        group = next(g for g in f.belief.groups if h.name in g)
+        assert set(group) == {h.name, *h.same_choices_as}
 
 
 def test_diagnosis_findings_are_the_diagnosis(nk_report: Report) -> None:
@@ -423,7 +503,7 @@ def test_elmira_with_an_outcome_and_a_strategy() -> None:
         for moves, path in finding.paths.items():
             if path.reachable and moves != "coalitions":
                 check_path(report.space, path, evolution(report.space, None, moves), finding.state)
-    assert report.robustness is None and "no uncertainty" in report.robustness_answer()
+    assert any("no uncertainty" in note for note in report.findings.notes)
     assert report.perceptions == [] and report.diagnosis is None
     html = report.to_html()
     assert_self_contained(html)
@@ -437,14 +517,12 @@ def test_a_model_without_strategies_or_outcomes_degrades() -> None:
     assert report.agreement == [] and "defines no outcomes" in (report.agreement_note or "")
     summary = report.summary()
     assert "defines no outcomes" in summary and "no uncertainty" in summary
-    # Without outcomes, the states reached are named instead of 'other'.
+    # Without outcomes, the findings still list the states reached (in the appendix data).
     direct = analyse_strategy(report.space, report.concepts)
     for concept, rep in direct.concepts.items():
         verdict = report.strategies[0].verdicts[concept]
         expected = sorted((e.state, e.steps) for e in rep.reachable)
         assert sorted(verdict.states) == expected
-        for state, _ in expected[:3]:
-            assert f"state {state + 1} (" in summary
     assert 5 <= len(summary.splitlines()) <= 20
     assert_self_contained(report.to_html())
     json.dumps(report.to_json())
@@ -570,23 +648,114 @@ def test_html_is_self_contained_with_picture_and_chart(nk_report: Report, nk_htm
     ids = re.findall(r'\bid="([^"]+)"', nk_html)
     assert len(ids) == len(set(ids))
     text = " ".join(" ".join(parser.text).split())
-    for question, answer in nk_report.questions():
-        assert " ".join(question.split()) in text
-        assert " ".join(answer.split()) in text
+    for a in nk_report.findings.answers:
+        assert " ".join(a.question.split()) in text
+        assert " ".join(a.answer.split()) in text
+        for e in a.evidence:
+            assert " ".join(e.split()) in text
+
+
+def check_contract(data: dict) -> None:
+    """The JSON contract of docs/report.md."""
+    belief = data["belief"]
+    assert isinstance(belief["counterpart"], str) and isinstance(belief["record"], bool)
+    for h in belief["hypotheses"]:
+        assert set(h) == {"name", "prior", "posterior"}
+        if not belief["record"]:
+            assert h["prior"] == h["posterior"]
+    assert sum(h["posterior"] for h in belief["hypotheses"]) == pytest.approx(1, abs=1e-5)
+    for r in data["recommendations"]:
+        assert {"commit", "outcome", "probability", "steps", "minimal"} <= set(r)
+        assert set(r["probability"]) == set(data["concepts"])
+        assert r["steps"] is None or isinstance(r["steps"], int)
+        assert isinstance(r["minimal"], bool)
+    names = [s["name"] for s in data["strategies"]]
+    assert names[0] == "no commitment"
+    for s in data["strategies"]:
+        assert set(s) == {"name", "commit", "outcomes"}
+        assert set(s["outcomes"]) <= set(data["concepts"])
+    for x in data["fragility"]:
+        assert set(x) == {"kind", "claim", "detail"}
+        assert x["kind"] in ("tie", "indistinguishable", "bound", "concept")
 
 
 def test_json_and_summary_carry_the_findings(nk_report: Report) -> None:
     data = json.loads(json.dumps(nk_report.to_json()))
-    assert data["roles"]["counterpart"] == "NorthKorea"
+    check_contract(data)
+    f = nk_report.findings
+    assert data["belief"]["counterpart"] == "NorthKorea" and data["belief"]["record"]
     strategies = {s["name"]: s for s in data["strategies"]}
-    assert strategies["pressure with an assurance"]["verdicts"]["Nash"]["at_table"] is True
-    target = nk_report.agreement_for("Nash").state
-    assert data["agreement"][0]["state"]["id"] == target + 1
+    assert strategies["pressure with an assurance"]["outcomes"]["Nash"]["talks"] == pytest.approx(
+        f.strategy("pressure with an assurance").p("Nash", "talks")
+    )
+    assert strategies["maximum pressure"]["commit"] == {"sanctions": 10, "assurance": "N"}
     summary = nk_report.summary()
-    assert 10 <= len(summary.splitlines()) <= 20
-    assert f"state {target + 1}" in summary
+    assert 10 <= len(summary.splitlines()) <= 25
     for s in nk_report.strategies:
         assert s.name in summary
+    # Every strategy line and the recommendation are the findings' own sentences.
+    for a in f.answers[: len(f.strategies)]:
+        assert a.answer in summary
+    for sentence in f.recommendation:
+        assert sentence in summary
+
+
+def test_the_page_shows_the_findings_numbers(nk_report: Report, nk_html: str) -> None:
+    """Every probability on the page comes from the findings: the belief table and the
+    recommendations table print exactly the findings' values."""
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", nk_html)).split())
+    f = nk_report.findings
+    for h in f.belief.hypotheses:
+        assert f"{h.name} {pct(h.prior)} {pct(h.posterior)}" in text
+    for r in f.recommendations:
+        row = " ".join(
+            [commit_words(r.commit), r.outcome, *(pct(r.probability[c]) for c in f.concepts)]
+        )
+        assert row in text
+    # The recommendation comes first, before any table.
+    assert nk_html.index('id="recommendation"') < nk_html.index("<table")
+    # Words, not codes: no '(its statement N)', no bare state numbers outside the appendix.
+    # (The state-graph pictures number their nodes; their SVG is left out of this check.)
+    body = re.sub(r"<svg.*?</svg>", "", nk_html.split('<details class="appendix">')[0], flags=re.S)
+    assert "its statement" not in body and not re.search(r"\bstate \d+\b", body)
+
+
+def test_names_in_the_model_are_escaped() -> None:
+    conflict = elmira_with_extras()
+    dms = list(conflict.decision_makers)
+    dms[0] = dms[0].model_copy(update={"description": "<script>alert(1)</script>"})
+    hostile = conflict.model_copy(
+        update={"decision_makers": dms, "name": "<script>alert(2)</script>"}
+    )
+    html = build_report(hostile, concepts=["Nash"]).to_html()
+    assert "<script>" not in html and "&lt;script&gt;alert(2)" in html
+    assert_self_contained(html)
+
+
+@pytest.mark.parametrize("case", detente.list_cases())
+def test_json_contract_on_every_bundled_case(case: str) -> None:
+    report = build_report(detente.load_case(case), history=bundled_history(case))
+    data = json.loads(json.dumps(report.to_json()))
+    check_contract(data)
+    for r in data["recommendations"]:
+        # A recommendation pasted into the model as a strategy reaches what it claims.
+        if r["steps"] is None:
+            continue
+        result = compare(
+            report.space, report.concepts, strategies=[{"name": "r", "commit": r["commit"]}]
+        )
+        row = next(s for s in result.strategies if s.name == "r")
+        assert any(r["outcome"] in c.outcomes_reachable for c in row.concepts.values())
+
+
+def test_no_sentence_contradicts_another() -> None:
+    """'Nothing blocks the agreement' and 'what blocks it' never stand in one answer for the
+    same concepts (the Iran-style contradiction of issue 11)."""
+    for case in detente.list_cases():
+        report = build_report(detente.load_case(case), sections=(*FAST, "inverse"))
+        fear = report.fear_answer()
+        if "Nothing blocks the agreement:" in fear:  # for every concept
+            assert "what blocks it" not in fear and "blockage" not in fear
 
 
 # -- command line -------------------------------------------------------------------------------

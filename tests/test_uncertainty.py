@@ -378,7 +378,8 @@ def test_cli_uncertainty_on_north_korea(tmp_path) -> None:
     data = json.loads(run.stdout)
     kinds = {(f["dm"], f["kind"]) for f in data["factors"]}
     assert ("NorthKorea", "alternative") in kinds and ("US", "order") in kinds
-    assert data["complete"] and data["method"] == "exact" and data["scenarios"] == 6
+    # 4 alternatives of North Korea x 2 orders of the US.
+    assert data["complete"] and data["method"] == "exact" and data["scenarios"] == 8
     assert "maximum pressure" in data["strategies"]
     for per in data["strategies"].values():
         assert sum(per["Nash"].values()) >= 1 - 1e-9

@@ -549,8 +549,13 @@ def test_uncertainty(client) -> None:
     data = client.post(
         "/api/uncertainty", json={"model": case_doc("north-korea"), "concepts": ["Nash"]}
     ).json()
-    assert data["method"] == "exact" and data["complete"] and data["scenarios"] == 6
-    assert data["strategies"]["pressure with an assurance"]["Nash"] == {"talks": 1.0}
+    # 4 alternatives of North Korea x 2 orders of the US.
+    assert data["method"] == "exact" and data["complete"] and data["scenarios"] == 8
+    # Talks for sure; the deal only under "pressure works" (weight 0.2 of 1.2).
+    assert data["strategies"]["pressure with an assurance"]["Nash"] == {
+        "talks": 1.0,
+        "deal": pytest.approx(1 / 6, abs=1e-6),
+    }
     response = client.post("/api/uncertainty", json={"model": PD, "samples": 0})
     assert response.status_code == 422
 

@@ -309,7 +309,7 @@ def test_yaml_editor_and_other_analyses(page, live_server, shots) -> None:
     expect(page.locator("[data-test=hypergame-result]")).to_contain_text("NorthKorea")
     go(page, "probabilities")
     page.click("[data-test=run-uncertainty]")
-    expect(page.locator("[data-test=uncertainty-result]")).to_contain_text("6 of 6 scenarios")
+    expect(page.locator("[data-test=uncertainty-result]")).to_contain_text("8 of 8 scenarios")
     go(page, "inverse")
     page.fill("[data-test=inverse-target]", "381")
     page.click("[data-test=run-inverse]")

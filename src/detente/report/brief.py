@@ -71,10 +71,7 @@ option, no perceptions, no uncertain preferences, no history) says so in a sente
 
 from __future__ import annotations
 
-import html
-import io
 import json
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +80,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analyses.stability import StabilityResult, analyze, concept_name, stable_for
+from ..analyses.stability import StabilityResult, analyze, concept_name
 from ..analyses.strategies import OTHER
 from ..errors import DetenteError, ModelError, SizeLimitError
 from ..model.conflict import Conflict
@@ -91,10 +88,16 @@ from ..model.statements import parse_statement
 from ..space.state_space import (
     StateSpace,
     as_space,
-    dense_rank,
-    preference_scores,
 )
 from ..words import describe_state, state_phrase, value_text
+from .findings import (
+    Findings,
+    build_findings,
+    check_history_hypotheses,
+    state_words,
+    summary_text,
+)
+from .render_html import render_html
 
 __all__ = [
     "DEFAULT_MAX_CHANGES",
@@ -294,7 +297,6 @@ def _state_json(space: StateSpace, state: int) -> dict[str, Any]:
     return {"id": state + 1, "label": space.label(state), "description": description}
 
 
-
 @dataclass(frozen=True)
 class DecisiveStatement:
     """The most important statement of a DM's prioritization whose truth differs between two
@@ -314,7 +316,6 @@ class DecisiveStatement:
             "holds_before": self.before,
             "holds_after": self.after,
         }
-
 
 
 def decisive_statement(
@@ -759,6 +760,8 @@ class Report:
     diagnosis_note: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    #: The one findings tree every rendering reads (set by :func:`build_report`).
+    findings: Findings | None = None
     # Kept for the pictures (not part of the JSON).
     _sweep: Any = field(default=None, repr=False)
     _graphs: list[tuple[str, Any]] = field(default_factory=list, repr=False)
@@ -834,11 +837,17 @@ class Report:
         return out
 
     def summary(self) -> str:
-        """A short plain-text summary: one line per finding (10-20 lines)."""
-        return _summary(self)
+        """The printed summary, rendered from :attr:`findings` (the recommendation first)."""
+        return summary_text(self._findings())
 
     # -- output ----------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
+        """The JSON contract of ``detente report --json`` (docs/report.md), from
+        :attr:`findings`; the analyses' own details are under ``technical``."""
+        return self._findings().to_json()
+
+    def technical_json(self) -> dict[str, Any]:
+        """The analyses behind the findings, for the technical appendix."""
         space = self.space
         return {
             "conflict": space.conflict.name,
@@ -864,8 +873,14 @@ class Report:
         }
 
     def to_html(self) -> str:
-        """One self-contained HTML page (inline CSS and SVG; no scripts, no external files)."""
-        return _render_html(self)
+        """One self-contained HTML page (inline CSS and SVG; no scripts, no external files),
+        rendered from :attr:`findings` through the Jinja2 template."""
+        return render_html(self._findings(), self)
+
+    def _findings(self) -> Findings:
+        if self.findings is None:  # only a Report built by hand, not by build_report
+            raise DetenteError("this report has no findings: build it with build_report")
+        return self.findings
 
     def write(self, path: str | Path) -> Path:
         """Write :meth:`to_html` to ``path`` (its folder is created), atomically."""
@@ -967,16 +982,15 @@ def build_report(
         lap("misperceptions")
     else:
         report.perceptions_note = f"Misperceptions: {left_out}."
-    if "uncertainty" in wanted:
-        _robustness_section(report, samples=samples, seed=seed, jobs=jobs)
-        lap("uncertainty")
-    else:
-        report.robustness_note = f"Robustness: {left_out}."
     if "diagnosis" in wanted:
         _diagnosis_section(report, history, jobs=jobs)
         lap("diagnosis")
     else:
         report.diagnosis_note = f"The record: {left_out}."
+    # The belief and the findings are the brief itself: always computed ("uncertainty" in
+    # ``sections`` is kept for compatibility; the belief's runs replace that section).
+    report.findings = build_findings(report, samples=samples, seed=seed, jobs=jobs)
+    lap("belief")
     if "pictures" in wanted:
         _graph_section(report, stability)
         lap("pictures")
@@ -1309,168 +1323,6 @@ def _why_section(report: Report) -> None:
     report.why_stays = [line for line in explanation.text().splitlines() if line.strip()]
 
 
-def _robustness_section(report: Report, *, samples: int, seed: int, jobs: int) -> None:
-    from ..analyses.uncertainty import factors_of, uncertainty_analysis
-
-    space = report.space
-    conflict = space.conflict
-    if not factors_of(conflict):
-        report.robustness_note = (
-            "The model states no uncertainty about preferences (no alternatives or"
-            " uncertain_order), so the findings are not tested against it."
-        )
-        return
-    result = uncertainty_analysis(
-        space,
-        report.concepts,
-        samples=samples,
-        seed=seed,
-        jobs=jobs,
-        progress=False,
-        max_states=space.total_codes,
-    )
-    agreement = {a.concept: a.state for a in report.agreement}
-    table_set = _good_outcomes(space, report.roles.table)
-    good_agreement = (
-        {report.roles.agreement_outcome} if report.roles.agreement_outcome is not None else set()
-    )
-
-    def union(rows: list[dict[str, Any]], wanted: set[str]) -> dict[str, dict[str, float]]:
-        """P(some reachable equilibrium has a wanted outcome), per strategy and concept, over
-        the rows of the profile table (weights renormalised over ``rows``)."""
-        total = sum(r["weight"] for r in rows)
-        out: dict[str, dict[str, float]] = {}
-        for row in rows:
-            for name, by_concept in row["outcomes"].items():
-                per = out.setdefault(name, {})
-                for concept, found in by_concept.items():
-                    hit = found is not None and bool(wanted & set(found))
-                    per[concept] = per.get(concept, 0.0) + (row["weight"] if hit else 0.0)
-        if total > 0:
-            out = {n: {c: round(p / total, 6) for c, p in per.items()} for n, per in out.items()}
-        return out
-
-    rows = result.profile_table
-    finding = RobustnessFinding(
-        method=result.method,
-        scenarios=result.scenarios,
-        evaluated=result.evaluated,
-        profiles=result.profiles,
-        seed=result.seed if result.method == "sample" else None,
-        factors=_factor_texts(space, result.factors),
-        complete=result.complete,
-        p_agreement_equilibrium={
-            c: round(float(result.p_equilibrium[c][s]), 6)
-            for c, s in agreement.items()
-            if s is not None
-        },
-        p_agreement_reached={
-            c: round(float(result.p_equilibrium_reached[c][s]), 6)
-            for c, s in agreement.items()
-            if s is not None
-        },
-        strategies={
-            n: {c: {o: round(p, 6) for o, p in per.items()} for c, per in by.items()}
-            for n, by in result.strategies.items()
-        },
-        p_table=union(rows, table_set) if report.roles.table is not None else {},
-        p_agreement=union(rows, good_agreement) if good_agreement else {},
-        standard_error=0.0
-        if result.method != "sample"
-        else round(0.5 / np.sqrt(result.evaluated), 6),
-    )
-    for s in report.strategies:
-        for concept, verdict in s.verdicts.items():
-            verdict.p_outcomes = finding.strategies.get(s.name, {}).get(concept)
-            if finding.p_table:
-                verdict.p_table = finding.p_table.get(s.name, {}).get(concept)
-            if finding.p_agreement:
-                verdict.p_agreement = finding.p_agreement.get(s.name, {}).get(concept)
-    finding.hypotheses = _hypothesis_checks(report, rows, union, table_set, good_agreement)
-    report.robustness = finding
-
-
-def _factor_texts(space: StateSpace, factors: Sequence[Any]) -> list[str]:
-    out = []
-    for f in factors:
-        dm = space.dm_names[f.dm]
-        choices = "; ".join(
-            f"{label} {p:.2f}" for label, p in zip(f.labels, f.probabilities, strict=True)
-        )
-        if f.kind == "alternative":
-            out.append(f"{dm}'s preferences: {choices}")
-        else:
-            a, b = f.pair or (0, 0)
-            out.append(f"{dm}'s statements {a} and {b} in either order: {choices}")
-    return out
-
-
-def _hypothesis_checks(
-    report: Report,
-    rows: list[dict[str, Any]],
-    union: Any,
-    table_set: set[str],
-    good_agreement: set[str],
-) -> list[HypothesisCheck]:
-    """Per alternative of the counterpart: the agreement state stays an equilibrium? every
-    step of the path to it stays an improvement for its movers? and the strategies' chances
-    conditional on the alternative (from the uncertainty analysis' profile table)."""
-    space = report.space
-    cp = report.roles.counterpart
-    dm = space.conflict.decision_makers[cp]
-    if not dm.alternatives:
-        return []
-    total = sum(a.weight for a in dm.alternatives)
-    path = next(
-        (
-            a.paths[a.reached_by]
-            for a in report.agreement
-            if a.reached_by in ("improvements", "coalitions")
-        ),
-        None,
-    )
-    checks = []
-    for k, alternative in enumerate(dm.alternatives):
-        loc = ("decision_makers", cp, "alternatives", k, "preferences")
-        ranks = space.ranks.copy()
-        ranks[cp] = dense_rank(preference_scores(space, alternative.preferences, loc))
-        equilibrium = {}
-        for a in report.agreement:
-            if a.state is None:
-                continue
-            equilibrium[a.concept] = all(
-                bool(stable_for(space, a.concept, i, ranks=ranks)[a.state])
-                for i in range(space.n_dms)
-            )
-        holds: bool | None = None
-        breaks: list[str] = []
-        if path is not None and path.steps is not None:
-            holds = True
-            for n, step in enumerate(path.steps, start=1):
-                for name in step.mover:
-                    i = space.dm_names.index(name)
-                    if ranks[i][step.after] <= ranks[i][step.before]:
-                        holds = False
-                        breaks.append(
-                            f"step {n} ({'+'.join(step.mover)}: {step.change_text(space)}) is no"
-                            f" longer an improvement for {name}"
-                        )
-        mine = [r for r in rows if r["example"].get(dm.name) == alternative.name]
-        checks.append(
-            HypothesisCheck(
-                name=alternative.name,
-                weight=round(alternative.weight / total, 6),
-                equilibrium=equilibrium,
-                path_moves=None if path is None else path.moves,
-                path_holds=holds,
-                breaks=breaks,
-                p_table=union(mine, table_set) if mine and table_set else {},
-                p_agreement=union(mine, good_agreement) if mine and good_agreement else {},
-            )
-        )
-    return checks
-
-
 def _diagnosis_section(report: Report, history: Any, *, jobs: int) -> None:
     space = report.space
     if history is None:
@@ -1479,7 +1331,7 @@ def _diagnosis_section(report: Report, history: Any, *, jobs: int) -> None:
             " counterpart is not diagnosed from its record."
         )
         return
-    diagnosis = _diagnose(space, history, jobs=jobs)
+    diagnosis = _diagnose(space, history, report.counterpart, jobs=jobs)
     if diagnosis is None:
         report.diagnosis_note = (
             "The diagnosis of observed histories (detente.diagnose) is not available in this"
@@ -1489,12 +1341,15 @@ def _diagnosis_section(report: Report, history: Any, *, jobs: int) -> None:
     report.diagnosis = diagnosis
 
 
-def _diagnose(space: StateSpace, history: Any, *, jobs: int) -> DiagnosisFinding | None:
+def _diagnose(
+    space: StateSpace, history: Any, counterpart: str, *, jobs: int
+) -> DiagnosisFinding | None:
     """The diagnosis section from :func:`detente.diagnose.diagnose` (its first diagnosed DM,
     with the strategy forecast)."""
     from ..analyses import diagnose as diagnosis_module
     if isinstance(history, str | Path):
         history = diagnosis_module.load_history(history)
+    check_history_hypotheses(space.conflict, history, counterpart)
     result = diagnosis_module.diagnose(space, history, forecast=True, jobs=jobs)
     if not result.dms:
         return None
@@ -1647,26 +1502,6 @@ def _verdict_groups(finding: StrategyFinding) -> list[tuple[list[str], ConceptVe
     return [(cs, finding.verdicts[cs[0]]) for cs, _ in _group_by_concept(key)]
 
 
-def _verdict_text(report: Report, finding: StrategyFinding, verdict: ConceptVerdict) -> str:
-    """'yes: talks (2 steps), no deal' / 'no: stalemate (1 step)' / 'stalemate (3 steps)'."""
-    roles = report.roles
-    reached = _reached_text(verdict)
-    if finding.baseline or verdict.at_table is None:
-        if verdict.agreement is None or finding.baseline:
-            return reached
-        return f"{'yes' if verdict.agreement else 'no'}: {reached}"
-    if not verdict.at_table:
-        return f"no: {reached}"
-    deal = ""
-    if verdict.agreement is not None:
-        deal = (
-            f", {roles.agreement_outcome} too"
-            if verdict.agreement
-            else f", no {roles.agreement_outcome}"
-        )
-    return f"yes: {reached}{deal}"
-
-
 def _probability_of(report: Report, verdict: ConceptVerdict) -> float | None:
     """P(at the table), or P(agreement) when the model has no table outcome."""
     return verdict.p_table if report.roles.table is not None else verdict.p_agreement
@@ -1739,7 +1574,11 @@ def _dial_answer(report: Report) -> str:
     for concepts, cells in _group_by_concept(summary):
         runs = _runs(d.levels, [", ".join(cell) for cell in cells], level_text)
         text = "; ".join(f"{d.option} {span}: {what}" for span, what, _ in runs)
-        parts.append(f"Under {_join(concepts)}: {text}")
+        parts.append(
+            f"{_only(concepts, report).strip().capitalize()}: {text}"
+            if _only(concepts, report)
+            else text
+        )
     answer = ". ".join(parts) + "."
     if roles.table is not None:
         levels = {c: tuple(d.table_levels[c]) for c in report.concepts}
@@ -1748,12 +1587,12 @@ def _dial_answer(report: Report) -> str:
                 spans = ", ".join(s for s, _, _ in _runs(list(lv), ["x"] * len(lv), level_text))
                 answer += (
                     f" {report.counterpart} comes to the table with {d.option} at {spans}"
-                    f" ({_join(concepts)})."
+                    f"{_only(concepts, report)}."
                 )
             else:
                 answer += (
                     f" At no level of {d.option} does {report.counterpart} come to the table"
-                    f" ({_join(concepts)})."
+                    f"{_only(concepts, report)}."
                 )
     return answer
 
@@ -1796,16 +1635,15 @@ def _path_answer(report: Report) -> str:
     if not report.agreement:
         return report.agreement_note or "No agreement is analysed."
     space = report.space
-    roles = report.roles
     parts = []
     for concepts, a in _agreement_groups(report):
         assert a.state is not None
-        what = f"The agreement ({roles.agreement_outcome or 'the named state'})"
+        what = "The agreement"
         status = (
-            f"is {state_phrase(space, a.state)}, a {_join(concepts)} equilibrium"
+            f"is {state_words(space, a.state)}, an equilibrium{_only(concepts, report)}"
             if a.is_equilibrium
-            else f"is best placed at {state_phrase(space, a.state)}, which is not a"
-            f" {_join(concepts)} equilibrium (no agreement state is)"
+            else f"is best placed at {state_words(space, a.state)}, which is not an"
+            f" equilibrium{_only(concepts, report)} (no agreement state is)"
         )
         text = f"{what} {status}."
         if report.status_quo is None:
@@ -1867,15 +1705,12 @@ def _obstacle_phrase(space: StateSpace, step: PathStep, o: Obstacle) -> str:
     """Why a mover would not take a step, from its preferences."""
     changes = step.change_text(space)
     if o.reason is not None:
-        return (
-            f"{o.dm} would give up '{o.reason.text}' (its statement {o.reason.position}) by"
-            f" {changes}"
-        )
+        return f"{o.dm} would give up '{o.reason.text}' by {changes}"
     if not o.worse:
         return f"{o.dm} gains nothing by {changes}"
     return (
-        f"{o.dm} ranks state {step.after + 1} below state {step.before + 1}, so it would not"
-        f" make the move {changes}"
+        f"{o.dm} likes {state_words(space, step.after)} less than"
+        f" {state_words(space, step.before)}, so it would not make the move {changes}"
     )
 
 
@@ -1888,8 +1723,8 @@ def _fear_answer(report: Report) -> str:
     reached_alone = [a.concept for a in report.agreement if a.reached_by == "improvements"]
     if reached_alone:
         parts.append(
-            f"Nothing blocks the agreement under {_join(reached_alone)}: the conflict reaches it"
-            " by unilateral improvements."
+            f"Nothing blocks the agreement{_only(reached_alone, report)}: the conflict reaches"
+            " it by unilateral improvements."
         )
     # (a) the obstacles on the shortest path by any moves.
     obstacles = _obstacle_list(report)
@@ -1918,16 +1753,18 @@ def _fear_answer(report: Report) -> str:
                 json.dumps(a.inverse.solutions[:1]),
             )
             for a in report.agreement
-            if a.inverse is not None
+            # Where the conflict reaches the agreement on its own, nothing blocks it: no
+            # inverse sentence may then speak of a blockage.
+            if a.inverse is not None and a.concept not in reached_alone
         }
     )
     for concepts, _ in inverse_groups:
         inv = report.agreement_for(concepts[0]).inverse
         assert inv is not None
-        goal = f"a {_join(concepts)} equilibrium" + (
+        goal = f"an equilibrium{_only(concepts, report)}" + (
             " reachable from the status quo" if inv.reachable_required else ""
         )
-        target = f"state {inv.target + 1}"
+        target = f"the agreement ({state_words(space, inv.target)})"
         if inv.already:
             parts.append(
                 f"Inverse analysis: {target} is already {goal}; {cp}'s preferences need not change."
@@ -1946,8 +1783,8 @@ def _fear_answer(report: Report) -> str:
                 else f"the {inv.evaluated:,} preference profiles tried"
             )
             parts.append(
-                f"Inverse analysis: no change of {cp}'s preferences within {bound} makes"
-                f" {target} {goal}: the blockage is not {cp}'s alone."
+                f"No change of {cp}'s preferences within {bound} makes {target} {goal}; within"
+                f" that bound, what blocks it is not {cp}'s preferences alone."
             )
     # (c) misperceptions.
     if report.perceptions:
@@ -1963,11 +1800,11 @@ def _fear_answer(report: Report) -> str:
             text = f"Correcting '{p.name}' ({p.holder})"
             if gained:
                 text += (
-                    f": {p.holder} then expects the agreement state to hold ({_join(gained)});"
+                    f": {p.holder} then expects the agreement to hold{_only(gained, report)};"
                     " the misperception is what keeps it from expecting a deal"
                 )
             elif lost:
-                text += f": {p.holder} stops expecting the agreement state ({_join(lost)})"
+                text += f": {p.holder} stops expecting the agreement{_only(lost, report)}"
             else:
                 held = {b for b, _ in expect.values()}
                 verb = "expects" if held == {True} else "does not expect"
@@ -1977,13 +1814,6 @@ def _fear_answer(report: Report) -> str:
                     if unchanged
                     else " changes nothing about the agreement"
                 )
-            changed = {
-                c: (len(v["became_hyper_equilibria"]), len(v["stopped_being_hyper_equilibria"]))
-                for c, v in p.concepts.items()
-            }
-            moved = [f"{c}: +{b}/−{s}" for c, (b, s) in changed.items() if b or s]
-            if moved:
-                text += f"; hyper-equilibria gained/lost: {', '.join(moved)}"
             parts.append(text + ".")
     elif report.perceptions_note:
         parts.append(report.perceptions_note)
@@ -2118,699 +1948,9 @@ def _diagnosis_answer(report: Report) -> str:
     return " ".join(parts)
 
 
-def _concepts_prefix(concepts: Sequence[str], every: Sequence[str]) -> str:
-    return "" if list(concepts) == list(every) else f"{_join(concepts)}: "
-
-
-def _summary(report: Report) -> str:
-    space = report.space
-    roles = report.roles
-    cp = report.counterpart
-    lines = []
-    agreement = roles.agreement_outcome or (
-        "none" if roles.agreement_state is None else f"state {roles.agreement_state + 1}"
-    )
-    lines.append(
-        f"{report.name}: counterpart {cp}, agreement '{agreement}', concepts"
-        f" {', '.join(report.concepts)}."
-    )
-    if report.status_quo is None:
-        lines.append("No status quo: nothing can be traced from today.")
-    else:
-        base = next((s for s in report.strategies if s.baseline), None)
-        outcomes = (
-            f": {', '.join(base.start_outcomes)}"
-            if base and base.start_outcomes and space.conflict.outcomes
-            else ""
-        )
-        lines.append(f"Status quo: {state_phrase(space, report.status_quo)}{outcomes}.")
-    if report.strategies:
-        head = (
-            f"Does {cp} come to the table? (outcomes reached"
-            if roles.table is not None
-            else "Where each strategy leads (outcomes reached"
-        )
-        uncertain = report.robustness is not None
-        what = "P(table)" if roles.table is not None else "P(agreement)"
-        lines.append(
-            head + (f"; then {what} over the uncertain preferences)" if uncertain else ")")
-        )
-        width = max(len(s.name) for s in report.strategies)
-        rows = []
-        for s in report.strategies:
-            if s.note is not None and s.start is None:
-                rows.append((s.name, f"cannot be followed: {s.note}", ""))
-                continue
-            texts = []
-            for concepts, v in _verdict_groups(s):
-                text = _concepts_prefix(concepts, report.concepts) + _verdict_text(report, s, v)
-                texts.append(text)
-            probs = _group_by_concept(
-                {c: _probability_of(report, v) for c, v in s.verdicts.items()}
-            )
-            p_text = "; ".join(
-                _concepts_prefix(cs, report.concepts) + _p(p) for cs, p in probs if p is not None
-            )
-            rows.append((s.name, " | ".join(texts), p_text))
-        middle = max(len(text) for _, text, _ in rows)
-        for name, text, p_text in rows:
-            line = f"  {name:<{width}}  {text:<{middle}}"
-            if p_text:
-                line += f"  {p_text}"
-            lines.append(line.rstrip())
-    elif report.strategies_note:
-        lines.append(report.strategies_note)
-    lines.append(_dial_summary(report))
-    if report.agreement:
-        for concepts, a in _agreement_groups(report):
-            assert a.state is not None
-            status = "an equilibrium" if a.is_equilibrium else "not an equilibrium"
-            prefix = _concepts_prefix(concepts, report.concepts)
-            lines.append(
-                f"Agreement{' (' + prefix[:-2] + ')' if prefix else ''}:"
-                f" {state_phrase(space, a.state)}, {status} ({_join(concepts)})."
-            )
-            mode = a.reached_by
-            if report.status_quo is None:
-                continue
-            if mode is None:
-                lines.append("  Not reachable from the status quo by any sequence of moves.")
-                continue
-            path = a.paths[mode]
-            assert path.steps is not None
-            how = {
-                "improvements": "reached on its own (unilateral improvements)",
-                "coalitions": "not reached by unilateral improvements; a joint move reaches it",
-                "any": "reached only by moves some decision maker does not want",
-            }[mode]
-            lines.append(f"  Path: {how}: {_path_text(space, path.steps) or 'already there'}.")
-    else:
-        lines.append(report.agreement_note or "No agreement analysed.")
-    obstacles = _obstacle_list(report)
-    if obstacles:
-        lines.append(
-            "Obstacles: " + "; ".join(_obstacle_phrase(space, s, o) for s, o in obstacles) + "."
-        )
-    inverse_line = _inverse_summary(report)
-    if inverse_line:
-        lines.append(inverse_line)
-    for p in report.perceptions:
-        expect = {
-            c: (v["agreement_expected_before"], v["agreement_expected_after"])
-            for c, v in p.concepts.items()
-            if v["agreement"] is not None
-        }
-        gained = [c for c, (b, a) in expect.items() if not b and a]
-        lost = [c for c, (b, a) in expect.items() if b and not a]
-        if gained:
-            effect = f"{p.holder} then expects the agreement to hold ({_join(gained)})"
-        elif lost:
-            effect = f"{p.holder} stops expecting the agreement ({_join(lost)})"
-        else:
-            effect = f"{p.holder}'s expectation of the agreement does not change"
-        lines.append(f"Misperception '{p.name}' corrected: {effect}.")
-    if report.robustness is not None:
-        lines.append("Robustness: " + _robustness_summary(report))
-    elif report.robustness_note:
-        lines.append(report.robustness_note)
-    lines.append(_record_summary(report))
-    return "\n".join(lines)
-
-
-def _dial_summary(report: Report) -> str:
-    d = report.dial
-    if d is None:
-        return report.dial_note or ""
-    sweep = report._sweep
-    texts = []
-    summary = {c: tuple(tuple(cell) for cell in d.cells[c]) for c in report.concepts}
-    for concepts, cells in _group_by_concept(summary):
-        runs = _runs(d.levels, [", ".join(cell) for cell in cells], sweep.level_text)
-        prefix = _concepts_prefix(concepts, report.concepts)
-        texts.append(prefix + "; ".join(f"{span} {what}" for span, what, _ in runs))
-    line = f"Dial {d.option}: " + " | ".join(texts)
-    if report.roles.table is not None:
-        levels = {c: tuple(d.table_levels[c]) for c in report.concepts}
-        at = []
-        for concepts, lv in _group_by_concept(levels):
-            spans = ", ".join(s for s, _, _ in _runs(list(lv), ["x"] * len(lv), sweep.level_text))
-            at.append(_concepts_prefix(concepts, report.concepts) + (spans or "no level"))
-        line += f"; {report.counterpart} at the table at: {' | '.join(at)}"
-    return line + "."
-
-
-def _record_summary(report: Report) -> str:
-    d = report.diagnosis
-    if d is None:
-        return report.diagnosis_note or ""
-    best = d.best
-    text = f"Record ({d.observations} observations of {d.dm})"
-    if best is not None:
-        text += f": supports '{best['name']}' (posterior {best['posterior']:.2f})"
-        ruled_out = [h["name"] for h in d.hypotheses if h["posterior"] < 0.005]
-        if ruled_out:
-            text += f", rules out {_join([repr(n) for n in ruled_out])}"
-    shifts = []
-    if d.forecast:
-        wanted = _good_outcomes(report.space, report.roles.table) | {report.roles.agreement_outcome}
-        for name, f in d.forecast.items():
-            for o in dict.fromkeys([*f["prior"], *f["posterior"]]):
-                if o in wanted:
-                    a, b = f["prior"].get(o, 0.0), f["posterior"].get(o, 0.0)
-                    if abs(a - b) >= 0.005:
-                        shifts.append((abs(a - b), f"'{name}' → {o} {_p(a)}→{_p(b)}"))
-    if shifts:
-        shifts.sort(key=lambda item: -item[0])
-        text += "; given the record: " + ", ".join(t for _, t in shifts[:3])
-    return text + "."
-
-
-def _inverse_summary(report: Report) -> str:
-    cp = report.counterpart
-    items = {
-        a.concept: (a.inverse.already, a.inverse.found, a.inverse.size, a.inverse.max_changes)
-        for a in report.agreement
-        if a.inverse is not None
-    }
-    texts = []
-    for concepts, (already, found, size, bound) in _group_by_concept(items):
-        inv = report.agreement_for(concepts[0]).inverse
-        assert inv is not None
-        if already:
-            texts.append(f"nothing about {cp} needs to change ({_join(concepts)})")
-        elif found:
-            first = "; and ".join(c["sentence"] for c in inv.solutions[0])
-            texts.append(f"{size} change(s) suffice ({_join(concepts)}), e.g. {first}")
-        else:
-            within = f"{bound} change(s)" if inv.exhaustive else "the search bound"
-            texts.append(
-                f"no change of {cp}'s preferences within {within} makes state {inv.target + 1}"
-                f" an equilibrium reachable by unilateral improvements ({_join(concepts)})"
-            )
-    return ("Inverse: " + "; ".join(texts) + ".") if texts else ""
-
-
-def _robustness_summary(report: Report) -> str:
-    r = report.robustness
-    assert r is not None
-    how = (
-        f"{r.scenarios:,} scenarios, exact"
-        if r.method == "exact"
-        else f"{r.evaluated:,} samples, seed {r.seed}"
-    )
-    parts = []
-    if r.p_agreement_equilibrium:
-        groups = _group_by_concept(
-            {
-                c: (r.p_agreement_equilibrium[c], r.p_agreement_reached[c])
-                for c in r.p_agreement_equilibrium
-            }
-        )
-        parts.append(
-            "; ".join(
-                f"P(agreement an equilibrium) {_p(pe)}, P(reached alone) {_p(pr)}"
-                + (f" ({_join(cs)})" if len(groups) > 1 else "")
-                for cs, (pe, pr) in groups
-            )
-        )
-    holds = [h.name for h in r.hypotheses if h.path_holds]
-    breaks = [h.name for h in r.hypotheses if h.path_holds is False]
-    if holds or breaks:
-        text = "the path holds if " + (_join([repr(n) for n in holds]) or "no hypothesis")
-        if breaks:
-            text += f", breaks if {_join([repr(n) for n in breaks])}"
-        parts.append(text)
-    best = _best_strategies(report)
-    if best:
-        parts.append(best.rstrip("."))
-    return f"({how}) " + "; ".join(parts) + "."
-
-
-# -- HTML -------------------------------------------------------------------------------------
-_CSS = """
-body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:0;color:#1d2430;
-background:#f6f7f9;line-height:1.5}
-main{max-width:1100px;margin:0 auto;padding:24px 32px 64px;background:#fff}
-h1{font-size:1.7em;margin:0.2em 0}h2{margin-top:2em;border-bottom:2px solid #dfe3ea;
-padding-bottom:4px;font-size:1.3em}h3{font-size:1.05em;margin-top:1.4em}
-p.lead{color:#4a5566}.muted{color:#6b7482;font-size:0.9em}
-table{border-collapse:collapse;margin:0.8em 0;font-size:0.92em;width:100%}
-th,td{border:1px solid #d5dae2;padding:5px 8px;vertical-align:top;text-align:left}
-th{background:#eef1f5;font-weight:600}td.num{text-align:right;white-space:nowrap}
-.yes{background:#e3f4e8;color:#17603a;font-weight:600}.no{background:#fbe9e7;color:#8a2a1d;
-font-weight:600}.na{color:#6b7482}
-dl.qa dt{font-weight:600;margin-top:0.8em}dl.qa dd{margin:0.2em 0 0 1.2em}
-code,.label{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:0.9em}
-figure{margin:1em 0;overflow-x:auto}figure svg{max-width:100%;height:auto}
-figcaption{color:#4a5566;font-size:0.9em}
-ol.path li{margin:0.2em 0}.obstacle{color:#8a2a1d}
-.note{background:#fff8e1;border-left:4px solid #e3a33b;padding:6px 10px}
-"""
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text))
-
-
-def _svg(fig_svg: str, prefix: str) -> str:
-    """Matplotlib SVG made embeddable: no XML prolog, DOCTYPE or metadata; ids prefixed so
-    that two pictures on one page cannot clash."""
-    text = re.sub(r"<\?xml[^>]*\?>", "", fig_svg)
-    text = re.sub(r"<!DOCTYPE[^>]*>", "", text)
-    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
-    text = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', text)
-    text = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', text)
-    text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", text)
-    return text.strip()
-
-
-def _figure_svg(fig: Any, prefix: str) -> str:
-    import matplotlib
-
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "detente-report"}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight")
-    return _svg(buffer.getvalue(), prefix)
-
-
-def _graph_svg(graph: Any, prefix: str) -> str | None:
-    from ..analyses.graph import DEFAULT_MAX_DRAWN_NODES
-
-    if graph.nodes.size > DEFAULT_MAX_DRAWN_NODES:
-        return None
-    import matplotlib.pyplot as plt
-
-    fig = graph.draw()
-    try:
-        return _figure_svg(fig, prefix)
-    finally:
-        plt.close(fig)
-
-
-def _yes_no(value: bool | None, yes: str = "yes", no: str = "no") -> str:
-    if value is None:
-        return '<td class="na">—</td>'
-    return f'<td class="yes">{yes}</td>' if value else f'<td class="no">{no}</td>'
-
-
-def _steps_html(space: StateSpace, steps: Sequence[PathStep], start: int) -> str:
-    items = []
-    for s in steps:
-        line = (
-            f"<b>{_e('+'.join(s.mover))}</b> ({_e(s.kind)}): {_e(s.change_text(space))} → "
-            f"{_e(state_phrase(space, s.after))}"
-        )
-        for o in s.obstacles:
-            why = _e(o.sentence(space, s.before, s.after))
-            line += f'<br><span class="obstacle">obstacle: {why}</span>'
-        items.append(f"<li>{line}</li>")
-    head = f'<p class="start">From {_e(state_phrase(space, start))}:</p>'
-    return head + '<ol class="path">' + "".join(items) + "</ol>"
-
-
-def _render_html(report: Report) -> str:
-    space = report.space
-    conflict = space.conflict
-    cp = report.counterpart
-    roles = report.roles
-    out: list[str] = []
-    add = out.append
-    add("<!DOCTYPE html>")
-    add('<html lang="en"><head><meta charset="utf-8">')
-    add('<meta name="viewport" content="width=device-width, initial-scale=1">')
-    add(f"<title>{_e(report.name)}: detente report</title>")
-    add(f"<style>{_CSS}</style></head><body><main>")
-    add(f"<h1>{_e(report.name)}</h1>")
-    if conflict.description:
-        add(f'<p class="lead">{_e(" ".join(conflict.description.split()))}</p>')
-    if conflict.source:
-        add(f'<p class="muted">Source of the model: {_e(" ".join(conflict.source.split()))}</p>')
-    sq = "none" if report.status_quo is None else state_phrase(space, report.status_quo)
-    add("<table>")
-    rows = [
-        ("decision makers", ", ".join(space.dm_names)),
-        ("states", f"{space.n_states:,} feasible states, {space.n_options} options"),
-        ("status quo", sq),
-        ("counterpart", f"{cp} — {roles.counterpart_why}"),
-        (
-            "agreement",
-            (roles.agreement_outcome or ("state" if roles.agreement_state is not None else "—"))
-            + f" — {roles.agreement_why}",
-        ),
-        ("the table", f"{roles.table or '—'} — {roles.table_why}"),
-        ("dial", f"{roles.dial or '—'} — {roles.dial_why}"),
-        ("solution concepts", ", ".join(report.concepts)),
-    ]
-    for k, v in rows:
-        add(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>")
-    add("</table>")
-
-    add('<h2>Answers</h2><dl class="qa">')
-    for q, a in report.questions():
-        add(f"<dt>{_e(q)}</dt><dd>{_e(a)}</dd>")
-    add("</dl>")
-
-    _html_strategies(report, add)
-    _html_dial(report, add)
-    _html_agreement(report, add)
-    _html_fear(report, add)
-    _html_robustness(report, add)
-    _html_diagnosis(report, add)
-
-    add("<h2>How this report was made</h2>")
-    add(
-        "<p>Every sentence above is generated from the results of detente's analyses of this"
-        " model: stability (Fang, Hipel &amp; Kilgour 1993), strategy comparison and dial sweep"
-        " (status quo analysis, Li, Kilgour &amp; Hipel 2005), coalitional improvements"
-        " (Kilgour, Hipel, Fang &amp; Peng 2001), inverse analysis (Kinsara, Kilgour &amp; Hipel"
-        " 2015), first-level hypergames (Wang, Hipel &amp; Fraser 1988), uncertain preferences"
-        " and the diagnosis of an observed record.</p>"
-    )
-    timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
-    add(
-        f'<p class="muted">Time per section: {_e(timing)}. Settings:'
-        f" {_e(json.dumps(report.settings))}.</p>"
-    )
-    add("</main></body></html>")
-    return "\n".join(out) + "\n"
-
-
-def _html_strategies(report: Report, add: Any) -> None:
-    space = report.space
-    roles = report.roles
-    add("<h2>Strategies</h2>")
-    if report.strategies_note:
-        add(f'<p class="note">{_e(report.strategies_note)}</p>')
-    if not report.strategies:
-        return
-    add(
-        "<p>For each strategy, the commitment is applied to the status quo and the conflict"
-        " evolves by unilateral improvements; the table lists the outcomes of the equilibria it"
-        " reaches, with the fewest steps.</p>"
-    )
-    add("<table><tr><th>strategy</th><th>commits to</th><th>concept</th><th>reaches</th>")
-    if roles.table is not None:
-        add(f"<th>{_e(report.counterpart)} at the table</th>")
-    if roles.agreement_outcome is not None:
-        add(f"<th>agreement ({_e(roles.agreement_outcome)})</th>")
-    add("<th>equilibria (reachable)</th>")
-    uncertain = report.robustness is not None
-    if uncertain:
-        add("<th>P(table)</th>" if roles.table is not None else "")
-        add("<th>P(agreement)</th>" if roles.agreement_outcome is not None else "")
-    add("</tr>")
-    for s in report.strategies:
-        first = True
-        for concept, v in s.verdicts.items():
-            cells = ""
-            if first:
-                n = len(s.verdicts)
-                cells += f'<td rowspan="{n}"><b>{_e(s.name)}</b>'
-                if s.description:
-                    cells += f'<br><span class="muted">{_e(s.description)}</span>'
-                if s.note:
-                    cells += f'<br><span class="obstacle">{_e(s.note)}</span>'
-                cells += f'</td><td rowspan="{n}" class="label">{_e(s.commitment)}</td>'
-                first = False
-            cells += f"<td>{_e(concept)}</td><td>{_e(_reached_text(v))}</td>"
-            if roles.table is not None:
-                cells += _yes_no(v.at_table)
-            if roles.agreement_outcome is not None:
-                cells += _yes_no(v.agreement)
-            cells += f'<td class="num">{v.equilibria:,} ({v.reachable:,})</td>'
-            if uncertain:
-                if roles.table is not None:
-                    cells += f'<td class="num">{_p(v.p_table)}</td>'
-                if roles.agreement_outcome is not None:
-                    cells += f'<td class="num">{_p(v.p_agreement)}</td>'
-            add(f"<tr>{cells}</tr>")
-    add("</table>")
-    for s in report.strategies:
-        add(f"<h3>{_e(s.name)}</h3><p>{_e(report.strategy_answer(s))}</p>")
-        shown: set[tuple] = set()
-        for v in s.verdicts.values():
-            if v.path is None or s.start is None:
-                continue
-            key = (v.path_target, tuple((p.before, p.after) for p in v.path))
-            if key in shown:
-                continue
-            shown.add(key)
-            concepts = [c for c, w in s.verdicts.items() if w.path_target == v.path_target]
-            if not v.path:
-                add(
-                    f'<p class="muted">Under {_e(_join(concepts))} the committed status quo'
-                    f" {_e(state_phrase(space, s.start))} is itself the equilibrium reached.</p>"
-                )
-                continue
-            add(
-                f'<p class="muted">Path to {_e(state_phrase(space, v.path_target))} under'
-                f" {_e(_join(concepts))}:</p>"
-            )
-            add(_steps_html(space, v.path, s.start))
-
-
-def _html_dial(report: Report, add: Any) -> None:
-    add(f"<h2>The dial{': ' + _e(report.roles.dial) if report.roles.dial else ''}</h2>")
-    add(f"<p>{_e(report.dial_answer())}</p>")
-    if report.dial is None or report._sweep is None:
-        return
-    from ..analyses.strategies import plot_sweep
-
-    fig = plot_sweep(report._sweep)
-    add(
-        '<figure class="chart">'
-        + _figure_svg(fig, "dial")
-        + f"<figcaption>Outcomes with {_e(report.dial.option)} held at each level (top: reached"
-        " from the status quo; bottom: all equilibria).</figcaption></figure>"
-    )
-    d = report.dial
-    add(
-        f"<table><tr><th>{_e(d.option)}</th>"
-        + "".join(f"<th>{_e(c)}: outcomes reached</th>" for c in d.cells)
-        + "</tr>"
-    )
-    joint = [" | ".join(", ".join(d.cells[c][k]) for c in d.cells) for k in range(len(d.levels))]
-    for span, _, k in _runs(d.levels, joint, report._sweep.level_text):
-        row = "".join(f"<td>{_e(', '.join(d.cells[c][k]))}</td>" for c in d.cells)
-        add(f'<tr><td class="num">{_e(span)}</td>{row}</tr>')
-    add("</table>")
-
-
-def _html_agreement(report: Report, add: Any) -> None:
-    space = report.space
-    add("<h2>The path from today to an agreement</h2>")
-    add(f"<p>{_e(report.path_answer())}</p>")
-    if report.agreement_note and not report.agreement:
-        add(f'<p class="note">{_e(report.agreement_note)}</p>')
-        return
-    if report.agreement:
-        add(
-            "<table><tr><th>concept</th><th>agreement state</th><th>equilibrium</th>"
-            "<th>agreement states that are equilibria</th><th>reached by</th><th>steps</th></tr>"
-        )
-        for a in report.agreement:
-            assert a.state is not None
-            mode = a.reached_by
-            steps = "—" if mode is None else str(len(a.paths[mode].steps or []))
-            add(
-                f"<tr><td>{_e(a.concept)}</td><td>{_e(state_phrase(space, a.state))}<br>"
-                f'<span class="label">{_e(space.label(a.state))}</span></td>'
-                + _yes_no(a.is_equilibrium)
-                + f'<td class="num">{a.candidates:,}</td>'
-                f"<td>{_e(_MODE_WORDS.get(mode or '', 'not reachable'))}</td>"
-                f'<td class="num">{steps}</td></tr>'
-            )
-        add("</table>")
-    shown: set[tuple] = set()
-    for concepts, a in _agreement_groups(report):
-        for mode, path in a.paths.items():
-            if path.steps is None or report.status_quo is None:
-                if path.note:
-                    add(f'<p class="note">{_e(path.note)}</p>')
-                continue
-            key = (mode, path.target)
-            if key in shown:
-                continue
-            shown.add(key)
-            add(
-                f"<h3>By {_e(_MODE_WORDS[mode])} to state {path.target + 1}"
-                f" ({_e(_join(concepts))})</h3>"
-            )
-            add(_steps_html(space, path.steps, report.status_quo))
-    for k, (mode, graph) in enumerate(report._graphs):
-        svg = _graph_svg(graph, f"graph{k}")
-        if svg is None:
-            add('<p class="note">The state graph has too many nodes to draw.</p>')
-            continue
-        add(
-            f'<figure class="graph">{svg}<figcaption>Where the conflict can go from the status'
-            f" quo by {_e(_MODE_WORDS[mode])}: the agreement state and the nearest reachable"
-            " equilibria, with shortest paths drawn thick.</figcaption></figure>"
-        )
-        add(
-            '<table class="legend"><tr><th>state</th><th>label</th><th>what is taken</th>'
-            "<th>steps from the status quo</th><th>equilibrium under</th></tr>"
-        )
-        for node in graph.nodes.tolist():
-            steps = graph.steps(node)
-            concepts = graph.equilibrium_of(node)
-            add(
-                f'<tr><td class="num">{node + 1}</td><td class="label">{_e(space.label(node))}'
-                f"</td><td>{_e(describe_state(space, node))}</td>"
-                f'<td class="num">{steps if steps >= 0 else "not reachable"}</td>'
-                f"<td>{_e(', '.join(concepts) or '—')}</td></tr>"
-            )
-        add("</table>")
-
-
-def _html_fear(report: Report, add: Any) -> None:
-    add("<h2>Which fear blocks agreement?</h2>")
-    add(f"<p>{_e(report.fear_answer())}</p>")
-    if report.why_stays:
-        add(f"<h3>Why {_e(report.counterpart)} stays at the status quo</h3><ul>")
-        for line in report.why_stays:
-            add(f"<li>{_e(line)}</li>")
-        add("</ul>")
-    inverse = [a.inverse for a in report.agreement if a.inverse is not None]
-    if inverse:
-        add("<h3>Inverse analysis</h3>")
-        add(
-            "<table><tr><th>concept</th><th>target</th><th>result</th><th>fewest changes"
-            "</th><th>profiles tried</th></tr>"
-        )
-        for inv in inverse:
-            if inv.already:
-                result = "already an equilibrium" + (
-                    " reachable from the status quo" if inv.reachable_required else ""
-                )
-            elif inv.found:
-                result = "; ".join(c["sentence"] for c in inv.solutions[0])
-            else:
-                result = f"none within {inv.max_changes} change(s)"
-            add(
-                f"<tr><td>{_e(inv.concept)}</td><td>state {inv.target + 1}</td>"
-                f"<td>{_e(result)}</td>"
-                f'<td class="num">{"—" if inv.size is None else inv.size}</td>'
-                f'<td class="num">{inv.evaluated:,}</td></tr>'
-            )
-        add("</table>")
-    if report.perceptions:
-        add("<h3>Misperceptions corrected</h3>")
-        add(
-            "<table><tr><th>perception</th><th>concept</th><th>holder expects the agreement"
-            " (before → after)</th><th>hyper-equilibria gained</th><th>lost</th><th>holder now"
-            " also expects</th></tr>"
-        )
-        for p in report.perceptions:
-            for concept, v in p.concepts.items():
-                before, after = v["agreement_expected_before"], v["agreement_expected_after"]
-                expect = (
-                    "—"
-                    if before is None
-                    else f"{'yes' if before else 'no'} → {'yes' if after else 'no'}"
-                )
-                add(
-                    f'<tr><td><b>{_e(p.name)}</b><br><span class="muted">{_e(p.holder)}:'
-                    f" {_e(p.description)}</span></td><td>{_e(concept)}</td><td>{_e(expect)}</td>"
-                    f'<td class="num">{len(v["became_hyper_equilibria"])}</td>'
-                    f'<td class="num">{len(v["stopped_being_hyper_equilibria"])}</td>'
-                    f"<td>{_e(_numbers(v['holder_now_expects']))}</td></tr>"
-                )
-        add("</table>")
-    elif report.perceptions_note:
-        add(f'<p class="note">{_e(report.perceptions_note)}</p>')
-
-
-def _numbers(states: Sequence[int], limit: int = 12) -> str:
-    shown = ", ".join(str(s + 1) for s in states[:limit])
-    more = f" (+{len(states) - limit} more)" if len(states) > limit else ""
-    return (shown + more) or "—"
-
-
-def _html_robustness(report: Report, add: Any) -> None:
-    add(f"<h2>How robust is it to what we do not know about {_e(report.counterpart)}?</h2>")
-    add(f"<p>{_e(report.robustness_answer())}</p>")
-    r = report.robustness
-    if r is None:
-        return
-    add("<ul>" + "".join(f"<li>{_e(f)}</li>" for f in r.factors) + "</ul>")
-    if r.strategies:
-        concepts = report.concepts
-        add(
-            "<table><tr><th>strategy</th>"
-            + "".join(f"<th>{_e(c)}: P(outcome reached)</th>" for c in concepts)
-            + "</tr>"
-        )
-        for name, by in r.strategies.items():
-            cells = "".join(
-                "<td>" + _e(", ".join(f"{o} {_p(p)}" for o, p in by.get(c, {}).items())) + "</td>"
-                for c in concepts
-            )
-            add(f"<tr><td>{_e(name)}</td>{cells}</tr>")
-        add("</table>")
-    if r.hypotheses:
-        add(f"<h3>Each hypothesis about {_e(report.counterpart)}</h3>")
-        head = "".join(f"<th>agreement an equilibrium ({_e(c)})</th>" for c in report.concepts)
-        goal = "the table" if report.roles.table is not None else "the agreement"
-        add(
-            f"<table><tr><th>hypothesis</th><th>weight</th>{head}<th>path holds</th>"
-            f"<th>best strategy for {goal} ({_e(report.concepts[0])})</th></tr>"
-        )
-        for h in r.hypotheses:
-            cells = "".join(_yes_no(h.equilibrium.get(c)) for c in report.concepts)
-            concept = report.concepts[0]
-            table = h.p_table or h.p_agreement
-            best = "—"
-            if table:
-                scored = [(n, per.get(concept, 0.0)) for n, per in table.items()]
-                top = max(p for _, p in scored)
-                best = (
-                    ", ".join(n for n, p in scored if p == top) + f" (P {_p(top)})"
-                    if top > 0
-                    else "none (P 0)"
-                )
-            path = _yes_no(h.path_holds)
-            if h.breaks:
-                path = f'<td class="no">no: {_e(h.breaks[0])}</td>'
-            add(
-                f'<tr><td>{_e(h.name)}</td><td class="num">{h.weight:.2f}</td>{cells}{path}'
-                f"<td>{_e(best)}</td></tr>"
-            )
-        add("</table>")
-
-
-def _html_diagnosis(report: Report, add: Any) -> None:
-    add(f"<h2>What {_e(report.counterpart)}'s record says</h2>")
-    add(f"<p>{_e(report.diagnosis_answer())}</p>")
-    d = report.diagnosis
-    if d is None:
-        return
-    if d.sentences:
-        add("<ul>" + "".join(f"<li>{_e(s)}.</li>" for s in d.sentences) + "</ul>")
-    add(
-        "<table><tr><th>hypothesis</th><th>prior</th><th>explained</th><th>posterior</th>"
-        "<th>smallest change that fits the record</th></tr>"
-    )
-    for h in d.hypotheses:
-        add(
-            f'<tr><td>{_e(h["name"])}</td><td class="num">{h["prior"]:.2f}</td>'
-            f'<td class="num">{h["explained"]}/{h["observations"]}</td>'
-            f'<td class="num">{h["posterior"]:.3f}</td><td>{_e(h["change"] or "—")}</td></tr>'
-        )
-    add("</table>")
-    if d.forecast:
-        add(
-            f"<h3>What the record implies for the strategies ({_e(d.forecast_concept)})</h3>"
-            "<table><tr><th>strategy</th><th>outcome</th><th>P before the record</th>"
-            "<th>P given the record</th></tr>"
-        )
-        for name, f in d.forecast.items():
-            outcomes = list(dict.fromkeys([*f["posterior"], *f["prior"]]))
-            for k, o in enumerate(outcomes):
-                label = _e(name) if k == 0 else ""
-                add(
-                    f"<tr><td>{label}</td><td>{_e(o)}</td>"
-                    f'<td class="num">{_p(f["prior"].get(o, 0.0))}</td>'
-                    f'<td class="num">{_p(f["posterior"].get(o, 0.0))}</td></tr>'
-                )
-        add("</table>")
+def _only(concepts: Sequence[str], report: Report) -> str:
+    """' (only under Nash)' when a verdict holds for some of the concepts shown; '' when it
+    holds for all of them (agreement between concepts is not repeated in every sentence)."""
+    if set(concepts) >= set(report.concepts):
+        return ""
+    return f" (only under {_join(concepts)})"
