@@ -33,7 +33,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
+from .. import __version__, registry
 from ..cases import case_text, list_cases, load_case
 from ..errors import DetenteError, ModelError, format_location
 from . import schemas, service
@@ -55,22 +55,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 _CONFLICT = {409: {"model": schemas.ErrorBody, "description": "Saved elsewhere since"}}
 
-#: Analyses run in worker processes (cancellable, isolated); the others answer at once.
-PROCESS_KINDS = (
-    "analyze",
-    "paths",
-    "coalitions",
-    "compare",
-    "sweep",
-    "hypergame",
-    "uncertainty",
-    "inverse",
-    "report",
-)
-INLINE_KINDS = ("states", "explain")
-#: Quick analyses of small models are answered in the server's thread pool, without the
-#: cost of a worker process (they take milliseconds; jobs are still processes).
-QUICK_KINDS = ("analyze", "paths", "compare", "sweep", "hypergame")
+#: Quick analyses of small models (``quick`` in :mod:`detente.registry`) are answered in the
+#: server's thread pool, without the cost of a worker process (they take milliseconds; jobs
+#: are still processes).  Analyses that ``runs_in="inline"`` always answer at once.
 QUICK_STATES = 512
 
 
@@ -433,7 +420,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             if cached is not None:
                 return cached
         space = service.compile_document(document, limits)
-        if kind in QUICK_KINDS and space.n_states <= QUICK_STATES:
+        if registry.analysis(kind).quick and space.n_states <= QUICK_STATES:
             result = service.run_task(kind, params, document, limits)
             if task.cached:
                 storage.put_result(key, kind, result)
@@ -696,7 +683,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     def add_analysis(kind: str, summary: str, doc: str, response_model: Any = None) -> None:
         task = service.TASKS[kind]
         request_type = task.request
-        inline = kind in INLINE_KINDS
+        inline = registry.analysis(kind).runs_in == "inline"
 
         def endpoint(body: Any) -> Any:
             if inline:
@@ -743,73 +730,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             responses=_ERRORS,
         )(job_endpoint)
 
-    add_analysis(
-        "states",
-        "Feasible states",
-        "The feasible states with their numbers, labels and option values (a page of them).",
-    )
-    add_analysis(
-        "analyze",
-        "Stability and equilibria",
-        "Stability of every state for every decision maker under each solution concept, and"
-        " the equilibria: the JSON of `detente analyze --format json`, plus the outcome and"
-        " a description of each state.",
-        schemas.AnalyzeResponse,
-    )
-    add_analysis(
-        "explain",
-        "Why a state is (not) stable",
-        "For one state: each decision maker's improvements and the sanctions (or their"
-        " absence) behind each concept's verdict, as data and sentences.",
-    )
-    add_analysis(
-        "paths",
-        "Status quo analysis and state graph",
-        "Which equilibria the conflict reaches from the status quo (or `start`), by whose"
-        " moves and in how many steps, and the transition graph around those paths with a"
-        " layered layout (`positions`: state number -> [column, row]).",
-    )
-    add_analysis(
-        "coalitions",
-        "Coalition analysis",
-        "Coalition stability (CNash, CGMR, CSMR, CSEQ) and which equilibria coalitions can"
-        " break, with the joint moves.",
-    )
-    add_analysis(
-        "compare",
-        "Strategy comparison",
-        "The model's strategies side by side: equilibria, what the conflict reaches from the"
-        " committed status quo, the outcomes and a verdict per concept.",
-    )
-    add_analysis(
-        "sweep",
-        "Pressure dial",
-        "Hold an option at each of its levels in turn: the outcomes reached and the outcomes"
-        " of all equilibria per level and concept (`cells`).",
-    )
-    add_analysis(
-        "hypergame",
-        "Misperception (hypergame)",
-        "First-level hypergame of the model's perceptions: hyper-equilibria, unforeseen and"
-        " expected equilibria; with `correct`, what changes when beliefs are corrected.",
-    )
-    add_analysis(
-        "uncertainty",
-        "Uncertain preferences",
-        "Probabilities that each state is an equilibrium and is reached, and of each"
-        " strategy's outcomes, over the model's uncertain preferences.  Best run as a job"
-        " (POST /api/jobs/uncertainty).",
-    )
-    add_analysis(
-        "inverse",
-        "Inverse analysis",
-        "The fewest preference changes that make `target` an equilibrium (and reachable).",
-    )
-    add_analysis(
-        "report",
-        "HTML report",
-        "A self-contained HTML report of the model and its analyses (`html`, `filename`).",
-    )
+    #: Response models the API declares (the others are free-form JSON objects).
+    response_models = {"analyze": schemas.AnalyzeResponse}
+    for entry in registry.web_analyses():
+        add_analysis(entry.name, entry.summary, entry.description, response_models.get(entry.name))
 
     # -- jobs ----------------------------------------------------------------------------------
     job_id = PathParam(description="The job's id", max_length=64)
