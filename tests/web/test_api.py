@@ -7,6 +7,7 @@ import json
 import socket
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,22 @@ def test_a_body_without_length_is_counted_as_it_arrives(tmp_path: Path) -> None:
     assert not reached
     assert sent[0]["status"] == 413
     assert b"larger than this server accepts" in sent[1]["body"]
+
+
+def test_a_large_chunked_upload_is_413_not_invalid_json(client) -> None:
+    # 26 MB sent without Content-Length (chunked): the cap is met while the body is read.
+    def chunks() -> Iterator[bytes]:
+        yield b'{"content": "'
+        for _ in range(26):
+            yield b"x" * 2**20
+        yield b'", "filename": "big.yaml"}'
+
+    for path in ("/api/import", "/api/models", "/api/validate"):
+        response = client.post(path, content=chunks(), headers={"content-type": "application/json"})
+        assert "content-length" not in response.request.headers
+        assert response.status_code == 413, (path, response.text)
+        assert "larger than this server accepts" in one_line(response.json())
+    assert client.get("/api/models").json() == []
 
 
 def test_save_increments_version_and_conflicts_are_409(client) -> None:

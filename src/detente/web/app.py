@@ -171,13 +171,15 @@ class GuardMiddleware:
                 return
         received = 0
         max_body = self.max_body
+        overflow = False
 
         async def limited_receive() -> dict:
-            nonlocal received
+            nonlocal received, overflow
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > max_body:
+                    overflow = True
                     raise _BodyTooLarge
             return message
 
@@ -197,6 +199,14 @@ class GuardMiddleware:
 
         async def tracking_send(message: dict) -> None:
             nonlocal started
+            if overflow:
+                # A body without Content-Length (chunked) grew past the cap while the app
+                # read it; the framework turns the read error into "cannot parse the body",
+                # so its answer is replaced by the 413 it really is.
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._reply(send, 413, self._too_big_text())
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send_with_cookie(message)
