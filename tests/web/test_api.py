@@ -18,6 +18,7 @@ import detente
 from detente.errors import DetenteError
 from detente.io.files import model_to_data
 from detente.web import WebLimits, WebSettings, create_app
+from detente.web.schemas import ErrorBody
 from detente.web.server import is_loopback, prepare
 from detente.web.storage import MIGRATIONS, Storage, VersionConflict
 
@@ -252,6 +253,26 @@ def test_a_large_chunked_upload_is_413_not_invalid_json(client) -> None:
         assert response.status_code == 413, (path, response.text)
         assert "larger than this server accepts" in one_line(response.json())
     assert client.get("/api/models").json() == []
+
+
+def test_every_422_answer_is_declared_as_the_error_body(client) -> None:
+    # FastAPI declares its own 422 body (``detail`` an array) unless told otherwise; detente
+    # answers an ErrorBody (``detail`` one line), so every operation that can fail
+    # validation must declare that.
+    spec = client.get("/api/openapi.json").json()
+    undeclared = [
+        f"{method.upper()} {path}"
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if (operation.get("parameters") or operation.get("requestBody"))
+        and operation["responses"].get("422", {}).get("content", {}).get("application/json", {})
+        != {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+    ]
+    assert undeclared == []
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    response = client.post("/api/convert", json={"format": "nope"})
+    assert response.status_code == 422
+    assert isinstance(ErrorBody.model_validate(response.json()).detail, str)
 
 
 def test_save_increments_version_and_conflicts_are_409(client) -> None:

@@ -144,7 +144,7 @@ def import_model(body: schemas.ImportModel, workbench: CurrentWorkbench) -> dict
     return workbench.create(service.normalise(conflict), body.name)
 
 
-@router.post("/api/convert", response_model=schemas.ConvertResponse)
+@router.post("/api/convert", response_model=schemas.ConvertResponse, responses=ERRORS)
 def convert(body: schemas.ConvertRequest) -> dict[str, str]:
     """A model document (valid or not) as YAML or JSON text."""
     return {"text": service.to_text(body.model, body.format)}
