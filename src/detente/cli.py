@@ -97,6 +97,16 @@ def max_states_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format`` (parameter ``fmt``) among ``choices``; the first is the default."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0])
+
+
+def concepts_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--concept NAME`` (parameter ``concepts``), repeatable."""
+    return click.option("--concept", "concepts", multiple=True, metavar="NAME", help=help_text)
+
+
 def resolve_model(file: Path | None, case: str | None, *, default_case: bool = False) -> Conflict:
     if file is not None and case is not None:
         raise DetenteError("give a FILE or --case, not both")
@@ -142,7 +152,7 @@ def validate(file: Path | None, case: str | None, max_states: int) -> None:
 @main.command()
 @model_argument
 @max_states_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@format_option("table", "json", "csv")
 @friendly
 def states(file: Path | None, case: str | None, max_states: int, fmt: str) -> None:
     """List the feasible states with their numbers and labels."""
@@ -179,18 +189,14 @@ def states(file: Path | None, case: str | None, max_states: int, fmt: str) -> No
     Console().print(table)
 
 
-@main.command()
+@main.command("analyze")
 @model_argument
 @max_states_option
-@click.option(
-    "--concept",
-    "concepts",
-    multiple=True,
-    metavar="NAME",
-    help=f"Solution concept(s): {', '.join(CONCEPTS)}, L<h> (limited move), NM."
+@concepts_option(
+    f"Solution concept(s): {', '.join(CONCEPTS)}, L<h> (limited move), NM."
     " Repeat for several; default: all of Nash, GMR, SMR, SEQ, SIM, SEQSIM.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@format_option("table", "json", "csv")
 @click.option("--summary", is_flag=True, help="Only counts and equilibria (for large conflicts).")
 @friendly
 def analyze_cmd(
@@ -228,9 +234,6 @@ def analyze_cmd(
         print_stability(conflict, result, summary=summary)
 
 
-analyze_cmd.name = "analyze"
-
-
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
@@ -263,15 +266,12 @@ def cases() -> None:
         click.echo(f"{name:<22} {conflict.name}{marker}")
 
 
-@main.command()
+@main.command("show-case")
 @click.argument("name")
 @friendly
 def show_case(name: str) -> None:
     """Print a bundled case's YAML file (a starting point for your own model)."""
     click.echo(case_path(name).read_text(encoding="utf-8"), nl=False)
-
-
-show_case.name = "show-case"
 
 
 @main.command()
@@ -283,7 +283,7 @@ def schema() -> None:
 
 
 # -- coalition analysis and explanations (detente.coalitions, detente.explain) -----------------
-@main.command()
+@main.command("coalitions")
 @model_argument
 @max_states_option
 @click.option(
@@ -309,7 +309,7 @@ def schema() -> None:
     help="Credible sanctions for coalition SEQ: coalitional improvements of coalitions of the"
     " others, or the others' own unilateral improvements.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
+@format_option("text", "json", "csv")
 @friendly
 def coalitions_cmd(
     file: Path | None,
@@ -356,23 +356,15 @@ def coalitions_cmd(
     console.print(table)
 
 
-coalitions_cmd.name = "coalitions"
-
-
-@main.command()
+@main.command("explain")
 @model_argument
 @click.argument("state", required=False)
 @max_states_option
 @click.option("--dm", "dm", metavar="NAME", help="Explain for this decision maker only.")
-@click.option(
-    "--concept",
-    "concepts",
-    multiple=True,
-    metavar="NAME",
-    help="Nash, GMR, SMR, SEQ, SIM or SEQSIM; repeat for several. Default: Nash, GMR, SMR,"
-    " SEQ, SIM.",
+@concepts_option(
+    "Nash, GMR, SMR, SEQ, SIM or SEQSIM; repeat for several. Default: Nash, GMR, SMR, SEQ, SIM.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 @friendly
 def explain_cmd(
     file: Path | None,
@@ -403,9 +395,6 @@ def explain_cmd(
         click.echo(line)
 
 
-explain_cmd.name = "explain"
-
-
 # -- strategies: compare and sweep (detente.strategies) ------------------------------------------
 _STRATEGY_CONCEPT_HELP = (
     f"Solution concept(s): {', '.join(CONCEPTS)}, L<h>, NM. Repeat for several;"
@@ -417,17 +406,22 @@ _MOVES_HELP = (
 )
 
 
+def strategy_moves_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--moves`` of ``compare`` and ``sweep``: which steps the status quo analysis takes."""
+    return click.option(
+        "--moves",
+        type=click.Choice(["improvements", "any", "coalitions"]),
+        default="improvements",
+        help=_MOVES_HELP,
+    )(func)
+
+
 @main.command()
 @model_argument
 @max_states_option
-@click.option("--concept", "concepts", multiple=True, metavar="NAME", help=_STRATEGY_CONCEPT_HELP)
-@click.option(
-    "--moves",
-    type=click.Choice(["improvements", "any", "coalitions"]),
-    default="improvements",
-    help=_MOVES_HELP,
-)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@concepts_option(_STRATEGY_CONCEPT_HELP)
+@strategy_moves_option
+@format_option("table", "json")
 @friendly
 def compare(
     file: Path | None,
@@ -460,14 +454,9 @@ def compare(
     metavar="NAME",
     help="Hold one of the model's strategies as well (the swept option overrides it).",
 )
-@click.option("--concept", "concepts", multiple=True, metavar="NAME", help=_STRATEGY_CONCEPT_HELP)
-@click.option(
-    "--moves",
-    type=click.Choice(["improvements", "any", "coalitions"]),
-    default="improvements",
-    help=_MOVES_HELP,
-)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@concepts_option(_STRATEGY_CONCEPT_HELP)
+@strategy_moves_option
+@format_option("table", "json")
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -519,7 +508,7 @@ _HYPER_CONCEPT_HELP = (
 @main.command()
 @model_argument
 @max_states_option
-@click.option("--concept", "concepts", multiple=True, metavar="NAME", help=_HYPER_CONCEPT_HELP)
+@concepts_option(_HYPER_CONCEPT_HELP)
 @click.option(
     "--correct",
     "corrections",
@@ -527,7 +516,7 @@ _HYPER_CONCEPT_HELP = (
     metavar="NAME",
     help="What if this perception (misperception) is corrected? Repeat for several.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option("table", "json")
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -570,7 +559,7 @@ def hypergame(
 @main.command()
 @model_argument
 @max_states_option
-@click.option("--concept", "concepts", multiple=True, metavar="NAME", help=_HYPER_CONCEPT_HELP)
+@concepts_option(_HYPER_CONCEPT_HELP)
 @click.option(
     "--samples",
     type=click.IntRange(min=1),
@@ -604,7 +593,7 @@ def hypergame(
     metavar="ADDRESS",
     help="Run on an existing Dask cluster (e.g. tcp://host:8786) instead.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option("table", "json")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -673,7 +662,7 @@ def uncertainty(
 
 
 # -- inverse analysis: what would have to change (detente.inverse) ------------------------------
-@main.command()
+@main.command("inverse")
 @model_argument
 @max_states_option
 @click.option("--target", "target", required=True, metavar="STATE", help="Number or label.")
@@ -683,7 +672,7 @@ def uncertainty(
 )
 @click.option("--reachable", is_flag=True, help="Also require reaching it from the status quo.")
 @click.option("--max-changes", type=click.IntRange(min=0), default=3, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 @friendly
 def inverse_cmd(
     file: Path | None,
@@ -715,9 +704,6 @@ def inverse_cmd(
     click.echo(result.summary())
     for k, solution in enumerate(result.solutions[1:], start=2):
         click.echo(f"  solution {k}: " + "; and ".join(c.sentence for c in solution))
-
-
-inverse_cmd.name = "inverse"
 
 
 # -- status quo analysis: paths and the transition graph (detente.paths, detente.graph) ---------
@@ -754,12 +740,8 @@ def _evolution_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="With --moves coalitions: a coalition that may move jointly (DM names joined"
             " by '+'). Repeat for several. Default: every group of two or more DMs.",
         ),
-        click.option(
-            "--concept",
-            "concepts",
-            multiple=True,
-            metavar="NAME",
-            help=f"Equilibria of these concepts ({', '.join(CONCEPTS)}, L<h>, NM). Repeat for"
+        concepts_option(
+            f"Equilibria of these concepts ({', '.join(CONCEPTS)}, L<h>, NM). Repeat for"
             " several; default: Nash, GMR, SMR, SEQ, SIM, SEQSIM.",
         ),
         click.option(
@@ -786,11 +768,11 @@ def _coalition_refs(refs: tuple[str, ...]) -> list[list[str]] | None:
     return [[name.strip() for name in ref.split("+") if name.strip()] for ref in refs]
 
 
-@main.command()
+@main.command("paths")
 @model_argument
 @max_states_option
 @_evolution_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option("table", "json")
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -842,10 +824,7 @@ def paths_cmd(
     print_status_quo(result, limit=limit)
 
 
-paths_cmd.name = "paths"
-
-
-@main.command()
+@main.command("graph")
 @model_argument
 @max_states_option
 @_evolution_options
@@ -924,11 +903,8 @@ def graph_cmd(
     click.echo(f"wrote {out} ({graph.nodes.size} states, {graph.source.size} moves)")
 
 
-graph_cmd.name = "graph"
-
-
 # -- reading the counterpart: preferences from an observed history (detente.diagnose) ----------
-@main.command()
+@main.command("diagnose")
 @model_argument
 @max_states_option
 @click.option(
@@ -969,7 +945,7 @@ graph_cmd.name = "graph"
     help="Also give each strategy's outcome probabilities before and given the record.",
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
+@format_option("table", "json", "markdown")
 @click.option("--limit", type=click.IntRange(min=1), default=12, show_default=True)
 @friendly
 def diagnose_cmd(
@@ -1030,9 +1006,6 @@ def diagnose_cmd(
         print_diagnosis(result, limit=limit)
 
 
-diagnose_cmd.name = "diagnose"
-
-
 # -- the web workbench (detente.web) -------------------------------------------------------------
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -1068,7 +1041,7 @@ def serve(
 
 
 # -- the case report (detente.report) ------------------------------------------------------------
-@main.command()
+@main.command("report")
 @model_argument
 @max_states_option
 @click.option(
@@ -1080,12 +1053,8 @@ def serve(
     metavar="FILE.html",
     help="Where to write the HTML report (its folder is created).",
 )
-@click.option(
-    "--concept",
-    "concepts",
-    multiple=True,
-    metavar="NAME",
-    help="Solution concept(s); repeat for several. Default: Nash and SEQ.",
+@concepts_option(
+    "Solution concept(s); repeat for several. Default: Nash and SEQ.",
 )
 @click.option("--counterpart", metavar="DM", help="The difficult partner (default: see docs).")
 @click.option(
@@ -1177,9 +1146,6 @@ def report_cmd(
     click.echo(f"Report written to {written}")
 
 
-report_cmd.name = "report"
-
-
 # -- strategy design: what would it take? (detente.analyses.design) ------------------------------
 @main.command(name="design")
 @model_argument
@@ -1187,11 +1153,11 @@ report_cmd.name = "report"
 @click.option("--side", metavar="DM[,DM]", help="Whose commitments [default: the strategies' DMs].")
 @click.option("--agreement", metavar="OUTCOME", help="Outcome to reach [default: the first].")
 @click.option("--table", metavar="OUTCOME", help="Second outcome to reach [default: the second].")
-@click.option("--concept", "concepts", multiple=True, metavar="NAME", help="[default: Nash, SEQ]")
+@concepts_option("[default: Nash, SEQ]")
 @click.option("--max-size", type=click.IntRange(min=0), default=None, help="Bound the search.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option("table", "json")
 @friendly
 def design_cmd(
     file: Path | None,

@@ -3,10 +3,12 @@ stored), optimistic concurrency, jobs (progress, cancel), the access token, migr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import detente
 from detente.errors import DetenteError
 from detente.io.files import model_to_data
 from detente.web import WebLimits, WebSettings, create_app
+from detente.web.schemas import ErrorBody
 from detente.web.server import is_loopback, prepare
 from detente.web.storage import MIGRATIONS, Storage, VersionConflict
 
@@ -235,6 +238,42 @@ def test_a_body_without_length_is_counted_as_it_arrives(tmp_path: Path) -> None:
     assert not reached
     assert sent[0]["status"] == 413
     assert b"larger than this server accepts" in sent[1]["body"]
+
+
+def test_a_large_chunked_upload_is_413_not_invalid_json(client) -> None:
+    # 26 MB sent without Content-Length (chunked): the cap is met while the body is read.
+    def chunks() -> Iterator[bytes]:
+        yield b'{"content": "'
+        for _ in range(26):
+            yield b"x" * 2**20
+        yield b'", "filename": "big.yaml"}'
+
+    for path in ("/api/import", "/api/models", "/api/validate"):
+        response = client.post(path, content=chunks(), headers={"content-type": "application/json"})
+        assert "content-length" not in response.request.headers
+        assert response.status_code == 413, (path, response.text)
+        assert "larger than this server accepts" in one_line(response.json())
+    assert client.get("/api/models").json() == []
+
+
+def test_every_422_answer_is_declared_as_the_error_body(client) -> None:
+    # FastAPI declares its own 422 body (``detail`` an array) unless told otherwise; detente
+    # answers an ErrorBody (``detail`` one line), so every operation that can fail
+    # validation must declare that.
+    spec = client.get("/api/openapi.json").json()
+    undeclared = [
+        f"{method.upper()} {path}"
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if (operation.get("parameters") or operation.get("requestBody"))
+        and operation["responses"].get("422", {}).get("content", {}).get("application/json", {})
+        != {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+    ]
+    assert undeclared == []
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    response = client.post("/api/convert", json={"format": "nope"})
+    assert response.status_code == 422
+    assert isinstance(ErrorBody.model_validate(response.json()).detail, str)
 
 
 def test_save_increments_version_and_conflicts_are_409(client) -> None:
@@ -792,3 +831,104 @@ def test_states_are_counted_while_preferences_are_unfinished(client) -> None:
     result = client.post("/api/validate", json={"model": doc}).json()
     assert not result["valid"]
     assert (result["n_combinations"], result["n_states"]) == (8, 6)
+
+
+# -- shutdown ------------------------------------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    """Every descendant process of ``pid`` (from /proc)."""
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*/children"):
+            for child in task.read_text().split():
+                if int(child) not in found:
+                    found.add(int(child))
+                    todo.append(int(child))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc")
+def test_serve_stops_on_sigterm_with_a_job_running(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import urllib.request
+
+    from .conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(detente.__file__).parent.parent)}
+    db = tmp_path / "db.sqlite3"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "detente.cli", "serve", "--port", str(port), "--db", str(db)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def post(path: str, body: dict) -> dict:
+        request = urllib.request.Request(
+            base + path, json.dumps(body).encode(), {"content-type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return json.loads(answer.read())
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/health", timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        body = {"model": slow_model(), "concepts": ["SIM", "SEQSIM", "NM"]}
+        job = post("/api/jobs/analyze", body)
+        # A synchronous analysis waiting on its own worker holds a connection open too.
+        threading.Thread(
+            target=lambda: _ignore_errors(post, "/api/analyze", body), daemon=True
+        ).start()
+        while True:
+            with urllib.request.urlopen(f"{base}/api/jobs/{job['id']}", timeout=5) as answer:
+                if json.loads(answer.read())["status"] == "running":
+                    break
+            assert time.monotonic() < deadline, "the job did not start"
+            time.sleep(0.05)
+        workers = _children(server.pid)
+        assert workers, "the job runs in a worker process"
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=5)
+        assert time.monotonic() - started < 5
+        # The job's worker was cancelled; the forkserver and resource tracker leave once
+        # they see the server gone, which takes them a moment on a loaded machine.
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in workers):
+            survivors = [
+                Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:200]
+                for pid in workers
+                if _alive(pid)
+            ]
+            assert time.monotonic() < deadline, f"processes outlived the server: {survivors}"
+            time.sleep(0.05)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting to be reaped does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _ignore_errors(func: Any, *args: Any) -> None:
+    with contextlib.suppress(OSError):
+        func(*args)

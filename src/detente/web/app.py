@@ -17,61 +17,30 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import Body, FastAPI, Query, Request
-from fastapi import Path as PathParam
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..cases import case_text, list_cases, load_case
 from ..errors import DetenteError, ModelError, format_location
-from . import schemas, service
-from .jobs import Job, JobManager
-from .storage import ModelNotFound, Storage, VersionConflict, default_database_path
+from . import service
+from .routes import ROUTERS
+from .storage import ModelNotFound, VersionConflict, default_database_path
+from .workbench import ApiError, Workbench
 
 __all__ = ["WebSettings", "create_app"]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": schemas.ErrorBody, "description": text}
-    for code, text in (
-        (401, "Missing or wrong access token"),
-        (404, "No such model, case or job"),
-        (413, "Request body or model larger than the server accepts"),
-        (422, "Invalid request or model; `loc` says where in the model"),
-    )
-}
-_CONFLICT = {409: {"model": schemas.ErrorBody, "description": "Saved elsewhere since"}}
-
-#: Analyses run in worker processes (cancellable, isolated); the others answer at once.
-PROCESS_KINDS = (
-    "analyze",
-    "paths",
-    "coalitions",
-    "compare",
-    "sweep",
-    "hypergame",
-    "uncertainty",
-    "inverse",
-    "report",
-)
-INLINE_KINDS = ("states", "explain")
-#: Quick analyses of small models are answered in the server's thread pool, without the
-#: cost of a worker process (they take milliseconds; jobs are still processes).
-QUICK_KINDS = ("analyze", "paths", "compare", "sweep", "hypergame")
-QUICK_STATES = 512
 
 
 @dataclass
@@ -88,14 +57,6 @@ class WebSettings:
     max_running_jobs: int | None = None
     #: Jobs running longer than this are stopped (seconds).
     job_timeout: float = 900.0
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.extra = extra
 
 
 def _error(status: int, detail: str, **extra: Any) -> JSONResponse:
@@ -210,13 +171,15 @@ class GuardMiddleware:
                 return
         received = 0
         max_body = self.max_body
+        overflow = False
 
         async def limited_receive() -> dict:
-            nonlocal received
+            nonlocal received, overflow
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > max_body:
+                    overflow = True
                     raise _BodyTooLarge
             return message
 
@@ -236,6 +199,14 @@ class GuardMiddleware:
 
         async def tracking_send(message: dict) -> None:
             nonlocal started
+            if overflow:
+                # A body without Content-Length (chunked) grew past the cap while the app
+                # read it; the framework turns the read error into "cannot parse the body",
+                # so its answer is replaced by the 413 it really is.
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._reply(send, 413, self._too_big_text())
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send_with_cookie(message)
@@ -289,18 +260,78 @@ class SecurityHeadersMiddleware:
 
 
 # -- the application -------------------------------------------------------------------------------
+# -- errors: every one a JSON object with a one-line ``detail`` -----------------------------
+async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return _error(exc.status, exc.detail, **exc.extra)
+
+
+async def _size_error(request: Request, exc: service.SizeError) -> JSONResponse:
+    return _error(413, str(exc))
+
+
+async def _model_error_handler(request: Request, exc: ModelError) -> JSONResponse:
+    return _model_error(exc)
+
+
+async def _detente_error(request: Request, exc: DetenteError) -> JSONResponse:
+    return _error(422, str(exc))
+
+
+async def _not_found(request: Request, exc: ModelNotFound) -> JSONResponse:
+    return _error(404, str(exc))
+
+
+async def _conflict(request: Request, exc: VersionConflict) -> JSONResponse:
+    return _error(409, str(exc), current_version=exc.current)
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+        for e in exc.errors()
+    ]
+    detail = _request_error_text(exc.errors()[0]) if errors else "invalid request"
+    if any(e["type"] == "json_invalid" for e in errors):
+        detail = "the request body is not valid JSON"
+    return _error(422, detail, errors=errors)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else "error"
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no such address: {request.url.path}"
+    if exc.status_code == 400 and "parsing the body" in detail:
+        return _error(422, "the request body is not valid JSON (or is nested too deeply)")
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    return _error(exc.status_code, detail)
+
+
+async def _deep(request: Request, exc: RecursionError) -> JSONResponse:
+    return _error(422, "the request is nested too deeply")
+
+
+_HANDLERS: dict[Any, Callable[..., Any]] = {
+    ApiError: _api_error,
+    service.SizeError: _size_error,
+    ModelError: _model_error_handler,
+    DetenteError: _detente_error,
+    ModelNotFound: _not_found,
+    VersionConflict: _conflict,
+    RequestValidationError: _invalid,
+    StarletteHTTPException: _http,
+    RecursionError: _deep,
+}
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """The workbench application (API, pages, static files) for ``settings``."""
-    settings = settings or WebSettings()
-    limits = settings.limits
-    state: dict[str, Any] = {}
+    workbench = Workbench(settings or WebSettings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
-        manager = state.get("jobs")
-        if manager is not None:
-            manager.close()
+        workbench.close()
 
     app = FastAPI(
         title="detente workbench API",
@@ -317,159 +348,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
-    storage = Storage(settings.database)
-    state["storage"] = storage
-    app.state.settings = settings
-    app.state.storage = storage
-
-    def jobs() -> JobManager:
-        manager = state.get("jobs")
-        if manager is None:
-            with _jobs_lock:
-                manager = state.get("jobs")
-                if manager is None:
-                    manager = JobManager(
-                        limits,
-                        max_running=settings.max_running_jobs,
-                        timeout=settings.job_timeout,
-                    )
-                    state["jobs"] = manager
-        return manager
-
-    app.state.jobs = jobs
-    _jobs_lock = threading.Lock()
-
-    # -- errors --------------------------------------------------------------------------------
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.detail, **exc.extra)
-
-    @app.exception_handler(service.SizeError)
-    async def _size_error(request: Request, exc: service.SizeError) -> JSONResponse:
-        return _error(413, str(exc))
-
-    @app.exception_handler(ModelError)
-    async def _model_error_handler(request: Request, exc: ModelError) -> JSONResponse:
-        return _model_error(exc)
-
-    @app.exception_handler(DetenteError)
-    async def _detente_error(request: Request, exc: DetenteError) -> JSONResponse:
-        return _error(422, str(exc))
-
-    @app.exception_handler(ModelNotFound)
-    async def _not_found(request: Request, exc: ModelNotFound) -> JSONResponse:
-        return _error(404, str(exc))
-
-    @app.exception_handler(VersionConflict)
-    async def _conflict(request: Request, exc: VersionConflict) -> JSONResponse:
-        return _error(409, str(exc), current_version=exc.current)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
-            for e in exc.errors()
-        ]
-        detail = _request_error_text(exc.errors()[0]) if errors else "invalid request"
-        if any(e["type"] == "json_invalid" for e in errors):
-            detail = "the request body is not valid JSON"
-        return _error(422, detail, errors=errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        detail = exc.detail if isinstance(exc.detail, str) else "error"
-        if exc.status_code == 404 and detail == "Not Found":
-            detail = f"no such address: {request.url.path}"
-        if exc.status_code == 400 and "parsing the body" in detail:
-            return _error(422, "the request body is not valid JSON (or is nested too deeply)")
-        if exc.status_code == 405:
-            detail = f"{request.method} is not allowed on {request.url.path}"
-        return _error(exc.status_code, detail)
-
-    @app.exception_handler(RecursionError)
-    async def _deep(request: Request, exc: RecursionError) -> JSONResponse:
-        return _error(422, "the request is nested too deeply")
-
-    # -- helpers -------------------------------------------------------------------------------
-    def checked(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int | None], str]:
-        """Validate a model for storing: its normal form, sizes and name."""
-        conflict = service.load_conflict(document)
-        space = service.compile_document(document, limits)
-        normal = service.normalise(conflict)
-        sizes = {"n_states": space.n_states, "n_dms": space.n_dms, "n_options": space.n_options}
-        return normal, sizes, conflict.name.strip() or "Untitled model"
-
-    def record(model: Any) -> dict[str, Any]:
-        return {**model.summary(), "model": model.document}
-
-    def create(document: dict[str, Any], name: str | None = None) -> dict[str, Any]:
-        if len(storage.list_models()) >= limits.max_models:
-            raise ApiError(413, f"the library is full ({limits.max_models:,} models)")
-        if name is not None and name.strip():
-            document = {**document, "name": name.strip()}
-        normal, sizes, title = checked(document)
-        return record(storage.create_model(title, normal, sizes))
-
-    def resolve(source: schemas.ModelSource) -> dict[str, Any]:
-        if source.model is not None:
-            return source.model
-        assert source.model_id is not None
-        return storage.get_model(source.model_id).document
-
-    def params_of(request: schemas.ModelSource) -> dict[str, Any]:
-        return request.model_dump(mode="json", exclude={"model", "model_id"})
-
-    def run_inline(kind: str, request: schemas.ModelSource) -> dict[str, Any]:
-        document = resolve(request)
-        return service.run_task(kind, params_of(request), document, limits)
-
-    def run_in_worker(kind: str, request: schemas.ModelSource) -> dict[str, Any]:
-        document = resolve(request)
-        params = params_of(request)
-        task = service.TASKS[kind]
-        key = service.cache_key(kind, params, document)
-        if task.cached:
-            cached = storage.get_result(key)
-            if cached is not None:
-                return cached
-        space = service.compile_document(document, limits)
-        if kind in QUICK_KINDS and space.n_states <= QUICK_STATES:
-            result = service.run_task(kind, params, document, limits)
-            if task.cached:
-                storage.put_result(key, kind, result)
-            return result
-        job = submit(kind, params, document, key)
-        job.ended.wait()
-        return job_result(job)
-
-    def submit(kind: str, params: dict[str, Any], document: dict[str, Any], key: str) -> Job:
-        # Cheap checks first, so that a bad model is a 4xx answer, not a failed job.
-        service.compile_document(document, limits)
-        task = service.TASKS[kind]
-        task.request.model_validate({**params, "model": document})
-
-        def store(job: Job) -> None:
-            if task.cached and job.result is not None:
-                storage.put_result(key, kind, job.result)
-
-        return jobs().submit(kind, params, document, on_done=store)
-
-    def job_result(job: Job) -> dict[str, Any]:
-        if job.status == "done" and job.result is not None:
-            return job.result
-        if job.status == "cancelled":
-            raise ApiError(409, job.message or "the analysis was cancelled")
-        error = job.error or {"detail": "the analysis failed"}
-        raise ApiError(
-            job.error_status or 500,
-            str(error.get("detail")),
-            loc=error.get("loc"),
-            line=error.get("line"),
-        )
+    app.state.workbench = workbench
+    app.state.settings = workbench.settings
+    app.state.storage = workbench.storage
+    app.state.jobs = workbench.jobs
+    for exc_type, handler in _HANDLERS.items():
+        app.add_exception_handler(exc_type, handler)
 
     # -- pages ---------------------------------------------------------------------------------
-    static = resources.files("detente.web") / "static"
-    static_dir = Path(str(static))
+    static_dir = Path(str(resources.files("detente.web") / "static"))
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -477,369 +364,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
 
-    # -- service -------------------------------------------------------------------------------
-    @app.get("/api/health", tags=["service"], summary="Is the server up?")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    for router in ROUTERS:
+        app.include_router(router)
 
-    @app.get("/api/limits", tags=["service"], response_model=schemas.Limits)
-    def get_limits() -> dict[str, Any]:
-        """What this server accepts, and whether reports are available."""
-        return {
-            "max_states": limits.max_states,
-            "max_body_bytes": limits.max_body_bytes,
-            "max_models": limits.max_models,
-            "token_required": settings.token is not None,
-            "version": __version__,
-            "report": service.report_available(),
-        }
-
-    @app.get("/api/schema", tags=["service"], summary="JSON Schema of the detente/1 format")
-    def get_schema() -> dict[str, Any]:
-        from ..model.schema import model_schema
-
-        return model_schema()
-
-    # -- cases ---------------------------------------------------------------------------------
-    case_name = PathParam(description="A bundled case, e.g. north-korea", max_length=100)
-
-    @app.get("/api/cases", tags=["cases"], response_model=list[schemas.CaseInfo])
-    def get_cases() -> list[dict[str, Any]]:
-        """The bundled example conflicts."""
-        out = []
-        for name in list_cases():
-            conflict = load_case(name)
-            out.append(
-                {
-                    "name": name,
-                    "title": conflict.name or name,
-                    "description": conflict.description,
-                    "source": conflict.source,
-                    "n_dms": len(conflict.decision_makers),
-                    "n_options": len(conflict.options),
-                }
-            )
-        return out
-
-    def known_case(name: str) -> str:
-        if name not in list_cases():
-            raise ApiError(404, f"no bundled case {name!r} (bundled: {', '.join(list_cases())})")
-        return name
-
-    @app.get("/api/cases/{name}", tags=["cases"], responses=_ERRORS)
-    def get_case(name: str = case_name) -> dict[str, Any]:
-        """A bundled case's model, and its YAML file (with its comments and sources)."""
-        known_case(name)
-        return {
-            "name": name,
-            "model": service.normalise(load_case(name)),
-            "yaml": case_text(name),
-        }
-
-    @app.post(
-        "/api/cases/{name}/copy",
-        tags=["cases"],
-        status_code=201,
-        response_model=schemas.ModelRecord,
-        responses=_ERRORS,
-    )
-    def copy_case(name: str = case_name) -> dict[str, Any]:
-        """Save a copy of a bundled case in the library (to open and edit it)."""
-        known_case(name)
-        return create(service.normalise(load_case(name)))
-
-    # -- models --------------------------------------------------------------------------------
-    model_id = PathParam(description="The model's id", max_length=64)
-
-    @app.get("/api/models", tags=["models"], response_model=list[schemas.ModelSummary])
-    def list_models() -> list[dict[str, Any]]:
-        """The saved models, most recently changed first."""
-        return [m.summary() for m in storage.list_models()]
-
-    @app.post(
-        "/api/models",
-        tags=["models"],
-        status_code=201,
-        response_model=schemas.ModelRecord,
-        responses=_ERRORS,
-    )
-    def create_model(body: schemas.CreateModel) -> dict[str, Any]:
-        """Save a new model (it must be valid; nothing is stored otherwise)."""
-        return create(body.model)
-
-    @app.get(
-        "/api/models/{model_id}",
-        tags=["models"],
-        response_model=schemas.ModelRecord,
-        responses=_ERRORS,
-    )
-    def get_model(model_id: str = model_id) -> dict[str, Any]:
-        return record(storage.get_model(model_id))
-
-    @app.put(
-        "/api/models/{model_id}",
-        tags=["models"],
-        response_model=schemas.ModelRecord,
-        responses={**_ERRORS, **_CONFLICT},
-    )
-    def save_model(body: schemas.SaveModel, model_id: str = model_id) -> dict[str, Any]:
-        """Save a new version.  Refused (409) if the model was saved elsewhere since
-        ``version``; nothing is stored if the model is invalid (422)."""
-        storage.get_model(model_id)
-        normal, sizes, name = checked(body.model)
-        return record(storage.update_model(model_id, body.version, name, normal, sizes))
-
-    @app.patch(
-        "/api/models/{model_id}",
-        tags=["models"],
-        response_model=schemas.ModelRecord,
-        responses={**_ERRORS, **_CONFLICT},
-    )
-    def rename_model(body: schemas.RenameModel, model_id: str = model_id) -> dict[str, Any]:
-        """Rename a model (its ``name`` field)."""
-        current = storage.get_model(model_id)
-        document = {**current.document, "name": body.name.strip()}
-        normal, sizes, name = checked(document)
-        return record(storage.update_model(model_id, body.version, name, normal, sizes))
-
-    @app.delete(
-        "/api/models/{model_id}",
-        tags=["models"],
-        status_code=204,
-        responses={**_ERRORS, **_CONFLICT},
-    )
-    def delete_model(
-        model_id: str = model_id,
-        version: int | None = Query(
-            default=None, ge=1, description="Refuse (409) if the model has been saved since"
-        ),
-    ) -> Response:
-        storage.delete_model(model_id, version)
-        return Response(status_code=204)
-
-    @app.post(
-        "/api/models/{model_id}/duplicate",
-        tags=["models"],
-        status_code=201,
-        response_model=schemas.ModelRecord,
-        responses=_ERRORS,
-    )
-    def duplicate_model(
-        body: Annotated[schemas.DuplicateModel | None, Body()] = None, model_id: str = model_id
-    ) -> dict[str, Any]:
-        """Save a copy of a model under a new id."""
-        original = storage.get_model(model_id)
-        name = (body.name if body is not None else None) or f"{original.name} (copy)"
-        return create(original.document, name)
-
-    @app.get(
-        "/api/models/{model_id}/export",
-        tags=["models"],
-        responses={
-            **_ERRORS,
-            200: {
-                "content": {"application/yaml": {}, "application/json": {}},
-                "description": "The model file",
-            },
-        },
-        response_class=Response,
-    )
-    def export_model(
-        model_id: str = model_id,
-        format: str = Query(default="yaml", pattern="^(yaml|json)$"),
-    ) -> Response:
-        """Download a model as a detente/1 YAML or JSON file."""
-        stored = storage.get_model(model_id)
-        conflict = service.load_conflict(stored.document)
-        from ..io.files import dump_model
-
-        text = dump_model(conflict, format)
-        filename = f"{service._slug(stored.name)}.{format}"
-        media = "application/json" if format == "json" else "application/yaml"
-        return Response(
-            text.encode("utf-8"),
-            media_type=media,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
-
-    @app.post(
-        "/api/import",
-        tags=["models"],
-        status_code=201,
-        response_model=schemas.ModelRecord,
-        responses=_ERRORS,
-    )
-    def import_model(body: schemas.ImportModel) -> dict[str, Any]:
-        """Import a model file's content: detente/1 YAML or JSON, or a gmcr-py .gmcr file."""
-        conflict = service.parse_text(body.content, body.filename)
-        return create(service.normalise(conflict), body.name)
-
-    @app.post("/api/convert", tags=["models"], response_model=schemas.ConvertResponse)
-    def convert(body: schemas.ConvertRequest) -> dict[str, str]:
-        """A model document (valid or not) as YAML or JSON text."""
-        return {"text": service.to_text(body.model, body.format)}
-
-    @app.post(
-        "/api/validate",
-        tags=["models"],
-        response_model=schemas.ValidateResponse,
-        response_model_exclude_none=False,
-        responses=_ERRORS,
-    )
-    def validate(body: schemas.ValidateRequest) -> dict[str, Any]:
-        """Check a model while it is being edited: every problem found with its place, the
-        number of feasible states, the status quo and each decision maker's ranking.  An
-        invalid model is a normal answer (``valid: false``), not an error."""
-        return service.validate(body, limits)
-
-    # -- analyses ------------------------------------------------------------------------------
-    def add_analysis(kind: str, summary: str, doc: str, response_model: Any = None) -> None:
-        task = service.TASKS[kind]
-        request_type = task.request
-        inline = kind in INLINE_KINDS
-
-        def endpoint(body: Any) -> Any:
-            if inline:
-                return run_inline(kind, body)
-            return run_in_worker(kind, body)
-
-        endpoint.__annotations__ = {"body": request_type, "return": Any}
-        endpoint.__name__ = f"analysis_{kind}"
-        endpoint.__doc__ = doc
-        app.post(
-            f"/api/{kind}",
-            tags=["analyses"],
-            summary=summary,
-            response_model=response_model,
-            responses={**_ERRORS, **({} if inline else _CONFLICT)},
-        )(endpoint)
-
-        if inline:
-            return
-
-        def job_endpoint(body: Any) -> JSONResponse:
-            document = resolve(body)
-            params = params_of(body)
-            key = service.cache_key(kind, params, document)
-            cached = storage.get_result(key) if task.cached else None
-            if cached is not None:
-                job = jobs().finished_job(kind, cached)
-            else:
-                job = submit(kind, params, document, key)
-            return JSONResponse(job.info(with_result=False), status_code=202)
-
-        job_endpoint.__annotations__ = {"body": request_type, "return": JSONResponse}
-        job_endpoint.__name__ = f"job_{kind}"
-        job_endpoint.__doc__ = (
-            f"Start the {kind} analysis in the background; poll GET /api/jobs/{{id}} for its"
-            f" progress and result (the same as POST /api/{kind}), DELETE it to cancel."
-        )
-        app.post(
-            f"/api/jobs/{kind}",
-            tags=["jobs"],
-            summary=f"Start a background job: {summary.lower()}",
-            status_code=202,
-            response_model=schemas.JobInfo,
-            responses=_ERRORS,
-        )(job_endpoint)
-
-    add_analysis(
-        "states",
-        "Feasible states",
-        "The feasible states with their numbers, labels and option values (a page of them).",
-    )
-    add_analysis(
-        "analyze",
-        "Stability and equilibria",
-        "Stability of every state for every decision maker under each solution concept, and"
-        " the equilibria: the JSON of `detente analyze --format json`, plus the outcome and"
-        " a description of each state.",
-        schemas.AnalyzeResponse,
-    )
-    add_analysis(
-        "explain",
-        "Why a state is (not) stable",
-        "For one state: each decision maker's improvements and the sanctions (or their"
-        " absence) behind each concept's verdict, as data and sentences.",
-    )
-    add_analysis(
-        "paths",
-        "Status quo analysis and state graph",
-        "Which equilibria the conflict reaches from the status quo (or `start`), by whose"
-        " moves and in how many steps, and the transition graph around those paths with a"
-        " layered layout (`positions`: state number -> [column, row]).",
-    )
-    add_analysis(
-        "coalitions",
-        "Coalition analysis",
-        "Coalition stability (CNash, CGMR, CSMR, CSEQ) and which equilibria coalitions can"
-        " break, with the joint moves.",
-    )
-    add_analysis(
-        "compare",
-        "Strategy comparison",
-        "The model's strategies side by side: equilibria, what the conflict reaches from the"
-        " committed status quo, the outcomes and a verdict per concept.",
-    )
-    add_analysis(
-        "sweep",
-        "Pressure dial",
-        "Hold an option at each of its levels in turn: the outcomes reached and the outcomes"
-        " of all equilibria per level and concept (`cells`).",
-    )
-    add_analysis(
-        "hypergame",
-        "Misperception (hypergame)",
-        "First-level hypergame of the model's perceptions: hyper-equilibria, unforeseen and"
-        " expected equilibria; with `correct`, what changes when beliefs are corrected.",
-    )
-    add_analysis(
-        "uncertainty",
-        "Uncertain preferences",
-        "Probabilities that each state is an equilibrium and is reached, and of each"
-        " strategy's outcomes, over the model's uncertain preferences.  Best run as a job"
-        " (POST /api/jobs/uncertainty).",
-    )
-    add_analysis(
-        "inverse",
-        "Inverse analysis",
-        "The fewest preference changes that make `target` an equilibrium (and reachable).",
-    )
-    add_analysis(
-        "report",
-        "HTML report",
-        "A self-contained HTML report of the model and its analyses (`html`, `filename`).",
-    )
-
-    # -- jobs ----------------------------------------------------------------------------------
-    job_id = PathParam(description="The job's id", max_length=64)
-
-    @app.get("/api/jobs", tags=["jobs"], response_model=list[schemas.JobInfo])
-    def list_jobs() -> list[dict[str, Any]]:
-        """Recent jobs (without their results)."""
-        return [job.info(with_result=False) for job in jobs().all_jobs()]
-
-    def find_job(job_id: str) -> Job:
-        job = jobs().get(job_id)
-        if job is None:
-            raise ApiError(404, f"no job with id {job_id!r} (finished jobs are kept an hour)")
-        return job
-
-    @app.get("/api/jobs/{job_id}", tags=["jobs"], response_model=schemas.JobInfo, responses=_ERRORS)
-    def get_job(job_id: str = job_id) -> dict[str, Any]:
-        """A job's status and progress, and its result once done."""
-        return find_job(job_id).info()
-
-    @app.delete(
-        "/api/jobs/{job_id}", tags=["jobs"], response_model=schemas.JobInfo, responses=_ERRORS
-    )
-    def cancel_job(job_id: str = job_id) -> dict[str, Any]:
-        """Cancel a job (its worker process is stopped at once)."""
-        find_job(job_id)
-        job = jobs().cancel(job_id)
-        assert job is not None
-        return job.info(with_result=False)
-
-    app.add_middleware(GuardMiddleware, settings=settings)  # type: ignore[arg-type]
+    app.add_middleware(GuardMiddleware, settings=workbench.settings)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeadersMiddleware)  # type: ignore[arg-type]
     return app

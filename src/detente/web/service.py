@@ -19,7 +19,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .. import __version__
+from .. import __version__, registry
 from ..analyses.stability import CONCEPTS, StabilityResult, concept_name, stable_for
 from ..errors import DetenteError, ModelError, SizeLimitError, format_location
 from ..io.documents import line_of, parse_document, validation_to_model_error
@@ -555,24 +555,35 @@ def _slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class Task:
+    """How the workbench answers one analysis of :mod:`detente.registry`: the request body it
+    accepts and the function that turns it into JSON-ready data."""
+
+    name: str
     request: type[BaseModel]
     run: Callable[[Any, StateSpace, Progress], dict]
-    cached: bool = True
+
+    @property
+    def cached(self) -> bool:
+        """Whether results are kept (the registry's ``cached``)."""
+        return registry.analysis(self.name).cached
 
 
-#: Every analysis: its request body and the function that answers it.
+#: The request body and answering function of every analysis the registry offers on the web.
 TASKS: dict[str, Task] = {
-    "states": Task(schemas.StatesRequest, run_states, cached=False),
-    "analyze": Task(schemas.AnalyzeRequest, run_analyze),
-    "explain": Task(schemas.ExplainRequest, run_explain),
-    "paths": Task(schemas.PathsRequest, run_paths),
-    "coalitions": Task(schemas.CoalitionsRequest, run_coalitions),
-    "compare": Task(schemas.CompareRequest, run_compare),
-    "sweep": Task(schemas.SweepRequest, run_sweep),
-    "hypergame": Task(schemas.HypergameRequest, run_hypergame),
-    "uncertainty": Task(schemas.UncertaintyRequest, run_uncertainty),
-    "inverse": Task(schemas.InverseRequest, run_inverse),
-    "report": Task(schemas.ReportRequest, run_report, cached=False),
+    task.name: task
+    for task in (
+        Task("states", schemas.StatesRequest, run_states),
+        Task("analyze", schemas.AnalyzeRequest, run_analyze),
+        Task("explain", schemas.ExplainRequest, run_explain),
+        Task("paths", schemas.PathsRequest, run_paths),
+        Task("coalitions", schemas.CoalitionsRequest, run_coalitions),
+        Task("compare", schemas.CompareRequest, run_compare),
+        Task("sweep", schemas.SweepRequest, run_sweep),
+        Task("hypergame", schemas.HypergameRequest, run_hypergame),
+        Task("uncertainty", schemas.UncertaintyRequest, run_uncertainty),
+        Task("inverse", schemas.InverseRequest, run_inverse),
+        Task("report", schemas.ReportRequest, run_report),
+    )
 }
 
 
