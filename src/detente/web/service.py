@@ -26,6 +26,7 @@ from ..io.documents import line_of, parse_document, validation_to_model_error
 from ..io.files import model_from_data
 from ..model.conflict import Conflict, Option
 from ..model.statements import StatementError, parse_statement
+from ..report.brief import build_report
 from ..space.state_space import StateSpace, compile_conflict, dense_rank, preference_scores
 from ..words import describe_state
 from . import schemas
@@ -524,24 +525,17 @@ def run_inverse(request: schemas.InverseRequest, space: StateSpace, progress: Pr
 
 
 def report_available() -> bool:
-    try:
-        from ..report.brief import brief as report
-    except ImportError:
-        return False
-    return hasattr(report, "build_report")
+    """The brief is part of the package, so the workbench always offers it."""
+    return True
 
 
 def run_report(request: schemas.ReportRequest, space: StateSpace, progress: Progress) -> dict:
-    """The HTML report of :mod:`detente.report` (when that module is installed)."""
-    if not report_available():
-        raise DetenteError("HTML reports are not available in this version of detente")
-    from ..report.brief import brief as report
-
+    """The HTML brief of :mod:`detente.report` for the model as it stands."""
     progress(None, None, "running the analyses of the report")
     options: dict[str, Any] = {"jobs": 1}
     if request.concepts:
         options["concepts"] = _concepts(request.concepts)
-    built = report.build_report(space, **options)
+    built = build_report(space, **options)
     progress(None, None, "writing the report")
     return {"html": built.to_html(), "filename": _slug(space.conflict.name or "model") + ".html"}
 
