@@ -404,3 +404,21 @@ def atoms(draw: st.DrawFn, options: list[dict[str, Any]]) -> str:
     if kind == "and":
         return f"{name} >= {draw(st.integers(0, top))} and not {other['name']}"
     return f"not {name} if {other['name']} < {draw(st.integers(1, _top(other)))}"
+
+
+# -- a model that keeps a worker busy (web job and cancellation tests) -------------------------
+def slow_model() -> dict[str, Any]:
+    """A model whose SIM analysis takes seconds (16 binary options, 2 DMs)."""
+    names = [f"o{k}" for k in range(16)]
+    statements = [f"o{k} iff not o{(k * 7 + 3) % 16}" for k in range(16)]
+    return {
+        "options": [{"name": n} for n in names],
+        "decision_makers": [
+            {"name": "A", "options": names[:8], "preferences": {"prioritization": statements}},
+            {
+                "name": "B",
+                "options": names[8:],
+                "preferences": {"prioritization": statements[::-1]},
+            },
+        ],
+    }

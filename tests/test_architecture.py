@@ -67,6 +67,26 @@ def _known(name: str) -> str:
     return name
 
 
+def _comment_above(lines: list[str], node: ast.stmt) -> str:
+    """The comment just above ``node``, or above the run of imports it belongs to (one
+    comment may explain a group of lazy imports)."""
+    row = node.lineno - 2
+    while row >= 0:
+        line = lines[row].strip()
+        if line.startswith("#"):
+            comment = []
+            while row >= 0 and lines[row].strip().startswith("#"):
+                comment.append(lines[row].strip())
+                row -= 1
+            return " ".join(reversed(comment))
+        if not line.startswith(("from ", "import ")) and not (
+            line.endswith(",") or line == ")"
+        ):
+            return ""
+        row -= 1
+    return ""
+
+
 def _imports_of(module: str, path: Path) -> list[Import]:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -94,8 +114,7 @@ def _imports_of(module: str, path: Path) -> list[Import]:
             targets = [alias.name for alias in node.names]
         else:
             continue
-        above = lines[node.lineno - 2] if node.lineno >= 2 else ""
-        comment = lines[node.lineno - 1].partition("#")[2] + " " + above.partition("#")[2]
+        comment = lines[node.lineno - 1].partition("#")[2] + " " + _comment_above(lines, node)
         for target in targets:
             if not target.startswith("detente"):
                 continue

@@ -19,7 +19,7 @@ import click
 
 from . import __version__
 from .analyses.stability import CONCEPTS, analyze, concept_name
-from .cases import DEFAULT_CASE, case_path, list_cases, load_case
+from .cases import DEFAULT_CASE, bundled_history, case_path, list_cases, load_case
 from .errors import DetenteError, ModelError
 from .io.files import dump_model, load_model, locate_error
 from .limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES
@@ -229,6 +229,7 @@ def analyze_cmd(
             writer.writerow(row)
         click.echo(out.getvalue(), nl=False)
     else:
+        # lazy: loaded when this command runs, so `detente --help` starts fast
         from .render.terminal import print_stability
 
         print_stability(conflict, result, summary=summary)
@@ -277,6 +278,7 @@ def show_case(name: str) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the detente/1 model format."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .model.schema import model_schema
 
     click.echo(json.dumps(model_schema(), indent=2))
@@ -323,6 +325,7 @@ def coalitions_cmd(
     """Which equilibria coalitions can break (joint moves every member prefers), and how."""
     import numpy as np
 
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.coalitions import coalition_name, coalition_report
 
     conflict = resolve_model(file, case)
@@ -379,6 +382,7 @@ def explain_cmd(
 
     Usage: detente explain FILE STATE, or detente explain --case NAME STATE.
     """
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.explain import DEFAULT_EXPLAIN_CONCEPTS, explain
 
     if state is None and case is not None and file is not None:
@@ -433,6 +437,7 @@ def compare(
 ) -> None:
     """Compare the model's strategies side by side: equilibria, what the conflict reaches
     from the status quo, and the outcomes, per solution concept."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.strategies import compare as compare_strategies
     from .analyses.strategies import print_comparison
 
@@ -477,6 +482,7 @@ def sweep(
 ) -> None:
     """Hold an option (a dial such as sanctions, or a Y/N option) at each of its levels in
     turn and show, per solution concept, the outcome the conflict reaches."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.strategies import print_sweep
     from .analyses.strategies import sweep as sweep_option
 
@@ -537,6 +543,7 @@ def hypergame(
     """Misperception: each DM's stability in the game it believes it is in, and the
     hyper-equilibria (first-level hypergame); with --correct, what changes when a belief
     is corrected."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.hypergame import correct, hypergame_analysis, print_correction, print_hypergame
 
     conflict = resolve_model(file, case)
@@ -632,6 +639,7 @@ def uncertainty(
     """Uncertain preferences (alternatives, uncertain order): for every state and concept
     the probability that it is an equilibrium and that it is reached from the status quo,
     and for every strategy the probability of each outcome.  Ctrl-C keeps finished work."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.uncertainty import print_uncertainty, uncertainty_analysis
 
     conflict = resolve_model(file, case)
@@ -686,6 +694,7 @@ def inverse_cmd(
     fmt: str,
 ) -> None:
     """The smallest change of preferences that makes TARGET an equilibrium."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.inverse import inverse
 
     space = _compile(resolve_model(file, case), max_states)
@@ -803,6 +812,7 @@ def paths_cmd(
     coalition with --moves coalitions), and nobody moves twice in a row.  For every
     equilibrium and every --to STATE: is it reachable, and a shortest path.
     """
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.paths import status_quo_analysis
     from .render.terminal import print_status_quo
 
@@ -877,6 +887,7 @@ def graph_cmd(
     equilibria, and the states on the shortest paths between them.  Edges are coloured by
     the decision maker who moves; improvements are solid, other moves dashed.
     """
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.graph import GRAPH_FORMATS, transition_graph
 
     suffix = out.suffix.lower().lstrip(".")
@@ -965,6 +976,7 @@ def diagnose_cmd(
     """Read preferences from what decision makers were seen to do: revealed preferences,
     each hypothesis' fit, likelihood and posterior, the smallest change that fits the
     record, and what the posterior means for each strategy's outcomes."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.diagnose import (
         bundled_history,
         diagnose,
@@ -1035,6 +1047,7 @@ def serve(
     host: str, port: int, database: Path | None, token: str | None, max_states: int | None
 ) -> None:
     """Start the web workbench (build, analyse and compare conflicts in the browser)."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .web.server import serve as serve_workbench
 
     serve_workbench(host, port, database, token, max_states, echo=click.echo)
@@ -1114,13 +1127,12 @@ def report_cmd(
 ) -> None:
     """Answer the case's questions from the analyses and write a self-contained HTML report
     (default: the bundled North Korea case, out/report.html); print a short summary."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .report.brief import DEFAULT_REPORT_CONCEPTS, build_report
 
     conflict = resolve_model(file, case, default_case=True)
     case_name = case if case is not None else (DEFAULT_CASE if file is None else None)
     if history_path is None and case_name is not None:
-        from .analyses.diagnose import bundled_history
-
         history_path = bundled_history(case_name)
     result = build_report(
         _compile(conflict, max_states),
@@ -1174,6 +1186,7 @@ def design_cmd(
 ) -> None:
     """What would it take? The minimal commitments of a side that reach the agreement (and
     the table), ranked by probability under the belief.  Ctrl-C keeps finished work."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.design import design, print_design
 
     space = _compile(resolve_model(file, case), max_states)

@@ -23,6 +23,8 @@ from detente.web.schemas import ErrorBody
 from detente.web.server import is_loopback, prepare
 from detente.web.storage import MIGRATIONS, Storage, VersionConflict
 
+from ..conflicts import slow_model
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -645,23 +647,6 @@ def test_job_errors_are_reported_before_or_after_starting(client) -> None:
     assert "no strategies" in done["error"]["detail"]
     assert client.get("/api/jobs/nope").status_code == 404
     assert client.delete("/api/jobs/nope").status_code == 404
-
-
-def slow_model() -> dict[str, Any]:
-    """A model whose SIM analysis takes seconds (16 binary options, 2 DMs)."""
-    names = [f"o{k}" for k in range(16)]
-    statements = [f"o{k} iff not o{(k * 7 + 3) % 16}" for k in range(16)]
-    return {
-        "options": [{"name": n} for n in names],
-        "decision_makers": [
-            {"name": "A", "options": names[:8], "preferences": {"prioritization": statements}},
-            {
-                "name": "B",
-                "options": names[8:],
-                "preferences": {"prioritization": statements[::-1]},
-            },
-        ],
-    }
 
 
 def test_cancel_stops_a_running_job(client) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ..conflicts import slow_model
 from .conftest import LiveServer
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -336,8 +337,6 @@ def test_report_download(page, live_server, tmp_path) -> None:
 
 
 def test_a_long_analysis_shows_progress_and_can_be_cancelled(page, live_server) -> None:
-    from .test_api import slow_model
-
     created = httpx.post(f"{live_server.url}/api/models", json={"model": slow_model()})
     model_id = created.json()["id"]
     page.goto(f"{live_server.url}/#/model/{model_id}/stability")

@@ -80,8 +80,14 @@ from typing import Any
 
 import numpy as np
 
+from ..analyses import diagnose as diagnosis_module
+from ..analyses.explain import EXPLAIN_CONCEPTS, explain
+from ..analyses.graph import transition_graph
+from ..analyses.hypergame import correct
+from ..analyses.inverse import inverse
+from ..analyses.paths import StatusQuoResult, TargetReport, evolution
 from ..analyses.stability import StabilityResult, analyze, concept_name
-from ..analyses.strategies import OTHER
+from ..analyses.strategies import OTHER, analyse_strategy, compare, outcome_table, sweep
 from ..errors import DetenteError, ModelError, SizeLimitError
 from ..model.conflict import Conflict
 from ..model.statements import parse_statement
@@ -1010,8 +1016,6 @@ def _good_outcomes(space: StateSpace, at_least: str | None) -> set[str]:
 
 
 def _strategy_section(report: Report, stability: StabilityResult) -> None:
-    from ..analyses.strategies import compare
-
     space = report.space
     roles = report.roles
     table_set = _good_outcomes(space, roles.table)
@@ -1024,8 +1028,6 @@ def _strategy_section(report: Report, stability: StabilityResult) -> None:
     given = list(space.conflict.strategies)
     comparison = compare(space, report.concepts, strategies=given, baseline=True) if given else None
     if comparison is None:
-        from ..analyses.strategies import analyse_strategy
-
         reports = [analyse_strategy(space, report.concepts)]
         if report.strategies_note is None:
             report.strategies_note = (
@@ -1089,8 +1091,6 @@ def _best_path(space: StateSpace, rep: Any, outcomes: list[str]) -> tuple[list |
 
 
 def _dial_section(report: Report) -> None:
-    from ..analyses.strategies import sweep
-
     space = report.space
     roles = report.roles
     if roles.dial is None:
@@ -1129,8 +1129,6 @@ def _agreement_states(space: StateSpace, roles: Roles) -> np.ndarray | None:
         return mask
     if roles.agreement_outcome is None:
         return None
-    from ..analyses.strategies import outcome_table
-
     names, table = outcome_table(space)
     return table[:, names.index(roles.agreement_outcome)]
 
@@ -1138,8 +1136,6 @@ def _agreement_states(space: StateSpace, roles: Roles) -> np.ndarray | None:
 def _agreement_section(
     report: Report, stability: StabilityResult, max_changes: int | None, *, joint: bool = True
 ) -> None:
-    from ..analyses.paths import evolution
-
     space = report.space
     roles = report.roles
     mask = _agreement_states(space, roles)
@@ -1226,8 +1222,6 @@ def _agreement_section(
 def _inverse(
     space: StateSpace, dm: int, target: int, concept: str, max_changes: int
 ) -> InverseFinding:
-    from ..analyses.inverse import inverse
-
     result = inverse(
         space,
         target + 1,
@@ -1257,8 +1251,6 @@ def _states_list(states: np.ndarray) -> list[int]:
 
 
 def _perception_section(report: Report) -> None:
-    from ..analyses.hypergame import correct
-
     space = report.space
     conflict = space.conflict
     if not conflict.perceptions:
@@ -1311,8 +1303,6 @@ def _perception_section(report: Report) -> None:
 
 
 def _why_section(report: Report) -> None:
-    from ..analyses.explain import EXPLAIN_CONCEPTS, explain
-
     space = report.space
     if space.status_quo is None:
         return
@@ -1346,7 +1336,6 @@ def _diagnose(
 ) -> DiagnosisFinding | None:
     """The diagnosis section from :func:`detente.diagnose.diagnose` (its first diagnosed DM,
     with the strategy forecast)."""
-    from ..analyses import diagnose as diagnosis_module
     if isinstance(history, str | Path):
         history = diagnosis_module.load_history(history)
     check_history_hypotheses(space.conflict, history, counterpart)
@@ -1392,9 +1381,6 @@ def _graph_section(report: Report, stability: StabilityResult) -> None:
     """State-graph neighbourhoods to draw: where the conflict goes by unilateral improvements
     (with the agreement state as a target) and, when only joint moves reach the agreement,
     the joint-move path."""
-    from ..analyses.graph import transition_graph
-    from ..analyses.paths import StatusQuoResult, TargetReport, evolution
-
     space = report.space
     if space.status_quo is None:
         return

@@ -14,6 +14,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..analyses.graph import DEFAULT_MAX_DRAWN_NODES
+from ..analyses.strategies import plot_sweep
 from .findings import GLOSSARY, Findings, commit_words, pct
 
 __all__ = ["render_html"]
@@ -76,8 +78,6 @@ def _figure_svg(fig: Any, prefix: str) -> str:
 def _graph_svg(graph: Any, prefix: str) -> str | None:
     """The state graph as SVG, or None when it has too many nodes to draw legibly."""
     # In-function import: the graph module pulls in matplotlib, needed only for pictures.
-    from ..analyses.graph import DEFAULT_MAX_DRAWN_NODES
-
     if graph.nodes.size > DEFAULT_MAX_DRAWN_NODES:
         return None
     return _figure_svg(graph.draw(), prefix)
@@ -91,8 +91,6 @@ def render_html(findings: Findings, report: Any) -> str:
     dial_svg = None
     if report.dial is not None and report._sweep is not None:
         # In-function import: strategies' plotting pulls in matplotlib only when drawn.
-        from ..analyses.strategies import plot_sweep
-
         dial_svg = _figure_svg(plot_sweep(report._sweep), "dial")
     graphs = []
     for kind, graph in report._graphs:

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import DetenteError, ModelError
+
 __all__ = ["Job", "JobManager"]
 
 
@@ -78,7 +80,8 @@ class Job:
 
 def _child(conn: Any, kind: str, params: dict[str, Any], document: dict, limits: Any) -> None:
     """Body of a job's process: run the analysis, send progress, then the outcome."""
-    from ..errors import DetenteError, ModelError
+    # lazy: only the job's worker process needs the analyses; the server that supervises
+    # it (web.workbench imports this module) never loads them here.
     from . import service
 
     last = [0.0]

@@ -20,10 +20,19 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .. import __version__, registry
+from ..analyses.coalitions import coalition_report
+from ..analyses.explain import DEFAULT_EXPLAIN_CONCEPTS, explain
+from ..analyses.graph import transition_graph
+from ..analyses.hypergame import correct, hypergame_analysis
+from ..analyses.inverse import inverse
+from ..analyses.paths import status_quo_analysis
 from ..analyses.stability import CONCEPTS, StabilityResult, concept_name, stable_for
+from ..analyses.strategies import compare, outcome_table, sweep
+from ..analyses.uncertainty import uncertainty_analysis
 from ..errors import DetenteError, ModelError, SizeLimitError, format_location
 from ..io.documents import line_of, parse_document, validation_to_model_error
-from ..io.files import model_from_data
+from ..io.files import model_from_data, model_to_data
+from ..io.gmcr import gmcr_to_conflict
 from ..model.conflict import Conflict, Option
 from ..model.statements import StatementError, parse_statement
 from ..report.brief import build_report
@@ -100,8 +109,6 @@ def model_sizes(document: dict[str, Any], limits: WebLimits) -> dict[str, int | 
 
 def normalise(conflict: Conflict) -> dict[str, Any]:
     """The stored form of a model: its detente/1 data without fields at their defaults."""
-    from ..io.files import model_to_data
-
     data = model_to_data(conflict)
     return {"format": data.pop("format"), **data}
 
@@ -110,8 +117,6 @@ def parse_text(text: str, filename: str) -> Conflict:
     """A model from file content: detente/1 YAML/JSON or a gmcr-py ``.gmcr`` file."""
     name = filename.strip() or "model.yaml"
     if name.lower().endswith(".gmcr"):
-        from ..io.gmcr import gmcr_to_conflict
-
         return gmcr_to_conflict(text, name)
     data, node = parse_document(text, name)
     return model_from_data(data, name, node)
@@ -376,8 +381,6 @@ def run_states(request: schemas.StatesRequest, space: StateSpace, progress: Prog
 
 def run_analyze(request: schemas.AnalyzeRequest, space: StateSpace, progress: Progress) -> dict:
     """Stability of every state for every DM under each concept (``detente analyze``)."""
-    from ..analyses.strategies import outcome_table
-
     names = _concepts(request.concepts)
     result = StabilityResult(space)
     total = len(names) * space.n_dms
@@ -407,17 +410,12 @@ def run_analyze(request: schemas.AnalyzeRequest, space: StateSpace, progress: Pr
 
 
 def run_explain(request: schemas.ExplainRequest, space: StateSpace, progress: Progress) -> dict:
-    from ..analyses.explain import DEFAULT_EXPLAIN_CONCEPTS, explain
-
     concepts = _concepts(request.concepts, DEFAULT_EXPLAIN_CONCEPTS)
     return explain(space, _state_ref(request.state), request.dm, concepts).to_json()
 
 
 def run_paths(request: schemas.PathsRequest, space: StateSpace, progress: Progress) -> dict:
     """Status quo analysis and the transition graph around it (with a layout)."""
-    from ..analyses.graph import transition_graph
-    from ..analyses.paths import status_quo_analysis
-
     progress(None, None, "stability analysis")
     result = status_quo_analysis(
         space,
@@ -438,8 +436,6 @@ def run_paths(request: schemas.PathsRequest, space: StateSpace, progress: Progre
 def run_coalitions(
     request: schemas.CoalitionsRequest, space: StateSpace, progress: Progress
 ) -> dict:
-    from ..analyses.coalitions import coalition_report
-
     if request.coalitions is None and space.n_dms > WebLimits.max_all_coalitions_dms:
         raise SizeError(
             f"with {space.n_dms} decision makers there are {2**space.n_dms - 1:,} coalitions;"
@@ -452,16 +448,12 @@ def run_coalitions(
 
 
 def run_compare(request: schemas.CompareRequest, space: StateSpace, progress: Progress) -> dict:
-    from ..analyses.strategies import compare
-
     progress(None, None, f"comparing {len(space.conflict.strategies) + 1} strategies")
     return compare(space, _concepts(request.concepts), moves=request.moves).to_json()
 
 
 def run_sweep(request: schemas.SweepRequest, space: StateSpace, progress: Progress) -> dict:
     """The pressure dial: outcomes with an option held at each of its levels."""
-    from ..analyses.strategies import sweep
-
     progress(None, None, f"holding {request.option} at each level")
     result = sweep(
         space,
@@ -477,8 +469,6 @@ def run_sweep(request: schemas.SweepRequest, space: StateSpace, progress: Progre
 
 
 def run_hypergame(request: schemas.HypergameRequest, space: StateSpace, progress: Progress) -> dict:
-    from ..analyses.hypergame import correct, hypergame_analysis
-
     concepts = _concepts(request.concepts)
     if request.correct:
         progress(None, None, "the hypergame before and after the correction")
@@ -490,8 +480,6 @@ def run_hypergame(request: schemas.HypergameRequest, space: StateSpace, progress
 def run_uncertainty(
     request: schemas.UncertaintyRequest, space: StateSpace, progress: Progress
 ) -> dict:
-    from ..analyses.uncertainty import uncertainty_analysis
-
     def on_result(done: int, total: int) -> None:
         progress(done, total, f"{done} of {total} preference profiles analysed")
 
@@ -510,8 +498,6 @@ def run_uncertainty(
 
 
 def run_inverse(request: schemas.InverseRequest, space: StateSpace, progress: Progress) -> dict:
-    from ..analyses.inverse import inverse
-
     progress(None, None, "searching for the fewest preference changes")
     return inverse(
         space,
