@@ -53,8 +53,11 @@ what is finished, marked ``interrupted``.
 >>> import detente
 >>> result = design(detente.load_case("north-korea"), side=["US"], concepts=["Nash"],
 ...                 max_size=1)
->>> [package.text() for package in result.recommendations()]
-['assurance → talks in 3 steps, P = 1.00', 'no commitment → talks in 3 steps, P = 0.50']
+>>> for package in result.recommendations():
+...     print(package.text())
+no commitment → deal in 3 steps, P = 0.17
+assurance → talks in 3 steps, P = 1.00
+no commitment → talks in 3 steps, P = 0.58
 >>> result.note
 'bounded search: the 18 commitments of at most 1 option, of 324'
 """
@@ -64,7 +67,6 @@ from __future__ import annotations
 import itertools
 import math
 import pickle
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,11 +76,13 @@ import numpy as np
 
 from ..errors import DetenteError, ModelError
 from ..model.conflict import Conflict
+from ..space.commit import Commitment, commit
 from ..space.state_space import StateSpace, as_space
 from ..words import join_words, value_text
+from .parallel import LocalPool, run_dask
 from .paths import evolution
 from .stability import concept_name
-from .strategies import Commitment, commit, outcome_table
+from .strategies import outcome_table
 from .uncertainty import (
     DEFAULT_MAX_EXACT,
     DEFAULT_SAMPLES,
@@ -269,111 +273,41 @@ def _analyse_batch(setup: _Setup, batch: list[tuple[tuple[int, int], ...]]) -> l
     return [_analyse(setup, values) for values in batch]
 
 
-# Worker-side state: one setup per process (local pool) or per token (Dask).
-_WORKER: dict[str, _Setup] = {}
-
-
-def _worker_init(payload: bytes) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    _WORKER["local"] = _setup(payload)
-
-
-def _worker_batch(batch: list[tuple[tuple[int, int], ...]]) -> list[Any]:
-    return _analyse_batch(_WORKER["local"], batch)
-
-
-def _dask_batch(payload: bytes, token: str, batch: list[tuple[tuple[int, int], ...]]):
-    if token not in _WORKER:
-        _WORKER[token] = _setup(payload)
-    return _analyse_batch(_WORKER[token], batch)
-
-
 # -- running batches: in this process, on local worker processes, or on Dask -------------------
 class _Runner:
-    """Analyses batches of commitments, level by level, on the chosen workers.
-
-    The local pool forks its workers on Linux (scripts need no ``__main__`` guard), each
-    compiling the conflict once; workers ignore Ctrl-C, which the parent handles.  This is
-    the arrangement of :func:`~.uncertainty.uncertainty_analysis`, given batches of
-    commitments instead of preference profiles.
-    """
+    """Analyses batches of commitments, level by level, through :mod:`.parallel` (the
+    machinery of the uncertainty analysis): each worker compiles the conflict once from the
+    payload (:func:`_setup`) and analyses one batch per task (:func:`_analyse_batch`)."""
 
     def __init__(self, payload: bytes, jobs: int, scheduler: str | None) -> None:
         self.payload = payload
+        self.scheduler = scheduler
         self.local: _Setup | None = None
-        self.executor = None
-        self.client = None
-        self.clean = False
-        if scheduler is not None:
-            self._connect(scheduler)
-        elif jobs > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            fork = sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if fork else None)
-            self.executor = ProcessPoolExecutor(
-                max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(payload,)
-            )
-
-    def _connect(self, address: str) -> None:
-        import hashlib
-
-        try:
-            from distributed import Client
-        except ImportError:  # pragma: no cover - depends on the installation
-            raise DetenteError("--scheduler needs Dask: pip install 'detente[dask]'") from None
-        try:
-            self.client = Client(address, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise DetenteError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        self.token = hashlib.sha256(self.payload).hexdigest()[:16]
-        self.shared = self.client.scatter(self.payload, broadcast=True)
+        self.pool = (
+            LocalPool(jobs, _setup, _analyse_batch, payload, [])
+            if scheduler is None and jobs > 1
+            else None
+        )
 
     def run(self, batches: list[list[Any]], finished: Callable[[list[Any], list[Any]], None]):
         """Analyse ``batches``; ``finished(batch, results)`` as each one completes."""
-        if self.client is not None:
-            from distributed import as_completed
 
-            futures = [
-                self.client.submit(_dask_batch, self.shared, self.token, b, pure=False)
-                for b in batches
-            ]
-            index = {f.key: k for k, f in enumerate(futures)}
-            try:
-                for future in as_completed(futures):
-                    finished(batches[index[future.key]], future.result())
-            except BaseException:
-                self.client.cancel(futures)
-                raise
-        elif self.executor is not None:
-            from concurrent.futures import FIRST_COMPLETED, wait
+        def done(k: int, results: Any) -> None:
+            finished(batches[k], results)
 
-            pending = {self.executor.submit(_worker_batch, b): k for k, b in enumerate(batches)}
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    finished(batches[pending.pop(future)], future.result())
+        if self.scheduler is not None:
+            run_dask(self.scheduler, _setup, _analyse_batch, self.payload, batches, done)
+        elif self.pool is not None:
+            self.pool.run(batches, done)
         else:
             if self.local is None:
                 self.local = _setup(self.payload)
             for batch in batches:
                 finished(batch, _analyse_batch(self.local, batch))
 
-    def close(self, clean: bool) -> None:
-        if self.client is not None:
-            self.client.close()
-        if self.executor is None:
-            return
-        if clean:
-            self.executor.shutdown(wait=True)
-            return
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:  # our own workers: stop them now, not after their batch
-            process.terminate()
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -663,8 +597,10 @@ def design(
     >>> result = design(detente.load_case("north-korea"), side=["China"], concepts=["Nash"])
     >>> result.targets, result.options, result.candidates
     ({'agreement': 'deal', 'table': 'talks'}, ['enforce'], 3)
-    >>> [package.to_json() for package in result.recommendations("talks")]
-    [{'commit': {}, 'outcome': 'talks', 'probability': {'Nash': 0.5}, 'steps': 3, 'minimal': True}]
+    >>> talks = result.recommendations("talks")
+    >>> [package.to_json() for package in talks]  # doctest: +NORMALIZE_WHITESPACE
+    [{'commit': {}, 'outcome': 'talks', 'probability': {'Nash': 0.583333}, 'steps': 3,
+      'minimal': True}]
     """
     start_time = time.perf_counter()
     space = as_space(model)
@@ -749,7 +685,7 @@ def design(
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        runner.close(clean=not interrupted)
+        runner.close()
 
     packages: dict[str, list[Package]] = {}
     for t, outcome in enumerate(searched):

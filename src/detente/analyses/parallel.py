@@ -15,6 +15,14 @@ task.  Results come back through ``finished(index, result)`` in completion order
 >>> pool.drain(lambda k, value: results.__setitem__(k, value)); pool.close()
 >>> sorted(results.items())
 [(0, 11), (1, 12), (2, 13)]
+
+A pool can take further rounds of tasks (a search that goes level by level):
+
+>>> pool = LocalPool(2, _doctest_prepare, _doctest_evaluate, b"10", [])
+>>> more = {}
+>>> pool.run([5, 6], lambda k, value: more.__setitem__(k, value)); pool.close()
+>>> sorted(more.items())
+[(0, 15), (1, 16)]
 """
 
 from __future__ import annotations
@@ -83,6 +91,15 @@ class LocalPool:
             self.executor.submit(_local_evaluate, task): k for k, task in enumerate(tasks)
         }
         self.clean = False
+
+    def run(self, tasks: Sequence[Any], finished: Finished) -> None:
+        """Evaluate more ``tasks`` on the same workers (their state is prepared once), handing
+        each result to ``finished(index into tasks, result)`` as it arrives."""
+        self.clean = False
+        self.pending = {
+            self.executor.submit(_local_evaluate, task): k for k, task in enumerate(tasks)
+        }
+        self.drain(finished)
 
     def drain(self, finished: Finished) -> None:
         """Wait for every task, handing each result to ``finished`` as it arrives."""

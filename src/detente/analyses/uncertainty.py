@@ -789,7 +789,7 @@ def uncertainty_analysis(
     >>> import detente
     >>> result = uncertainty_analysis(detente.load_case("north-korea"), ["Nash"], jobs=1)
     >>> result.method, result.profiles
-    ('exact', 6)
+    ('exact', 8)
     """
     space = as_space(model, max_states=max_states)
     conflict = space.conflict
