@@ -232,3 +232,23 @@ def test_convert_refuses_an_invalid_model(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "the ranking misses feasible state(s)" in result.stderr
     assert not target.exists()
+
+
+def test_tables_are_whole_when_piped() -> None:
+    # Rich cuts tables to 80 columns without a terminal; piped output must keep every cell.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    out = subprocess.run(
+        [sys.executable, "-m", "detente.cli", "states", "--case", "north-korea"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "…" not in out
+    header = next(line for line in out.splitlines() if "label" in line)
+    assert "enforce" in header  # the last option's column is there
+    assert "0.N.N.N.N.N.N.N.N.N" in out  # a whole label

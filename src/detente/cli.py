@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -132,6 +133,20 @@ def _compile(conflict: Conflict, max_states: int) -> StateSpace:
 def main() -> None:
     """detente: analyse negotiations with difficult partners (Graph Model for Conflict
     Resolution)."""
+    _full_width_when_piped()
+
+
+#: Width of tables and text when the output is not a terminal: wide enough that nothing is
+#: cut, so `detente states > f` keeps every label and name whole.
+PIPED_WIDTH = 10_000
+
+
+def _full_width_when_piped() -> None:
+    """Rich cuts tables to the terminal's width, and to 80 columns when there is no
+    terminal; a file or a pipe should get every cell whole.  Rich reads ``COLUMNS`` for its
+    width, so set it unless the user chose one."""
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        os.environ["COLUMNS"] = str(PIPED_WIDTH)
 
 
 @main.command()
