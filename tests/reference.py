@@ -1006,7 +1006,7 @@ NAIVE_CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM")
 
 
 # == The negotiator's brief (detente.report.findings) =========================================
-# Added by the brief's helper (h7-brief): naive versions of its tie-dependence flag and of
+# For the brief: naive versions of its tie-dependence flag and of
 # the grouping of indistinguishable hypotheses.
 
 

@@ -143,7 +143,7 @@ SLOW_IN_SERVER = {"deep-nesting.yaml", "many-options.yaml"}
 
 
 def _api_entries(names: list[str]) -> list[Any]:
-    reason = "slow pure-Python YAML reading; needs the server time limit (h3-faces) or libyaml"
+    reason = "slow pure-Python YAML reading; needs a time limit on the server's validation (issue 13) or libyaml"
     return [
         pytest.param(n, marks=pytest.mark.xfail(reason=reason, strict=False))
         if n in SLOW_IN_SERVER
