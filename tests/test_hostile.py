@@ -137,13 +137,13 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 #: Entries that end in the right error through the API, but may take longer than the bound:
 #: PyYAML's pure-Python reader needs seconds for 50,000 values or 50,000 nested brackets on
-#: a loaded machine.  A time limit on server requests (issue 13, the workbench helper h3's
-#: work) or libyaml's parser would bring them under it.
+#: a loaded machine.  A time limit on server requests (issue 13) or libyaml's parser would
+#: bring them under it.
 SLOW_IN_SERVER = {"deep-nesting.yaml", "many-options.yaml"}
 
 
 def _api_entries(names: list[str]) -> list[Any]:
-    reason = "slow pure-Python YAML reading; needs a time limit on the server's validation (issue 13) or libyaml"
+    reason = "slow pure-Python YAML reading; needs a server time limit (issue 13) or libyaml"
     return [
         pytest.param(n, marks=pytest.mark.xfail(reason=reason, strict=False))
         if n in SLOW_IN_SERVER
