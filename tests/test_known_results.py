@@ -174,3 +174,15 @@ def test_elmira_unmerged_reference() -> None:
     table = reference.stability_table(model, FOUR)
     for concept, expected in ELMIRA_EQUILIBRIA.items():
         assert numbers(reference.equilibria(table[concept])) == (expected - {9}) | ABANDON
+
+
+def test_a_single_concept_name_is_one_concept() -> None:
+    # analyze(space, "Nash") once read the string letter by letter ("unknown concept 'N'").
+    from detente import analyze, compile_conflict, load_case
+    from detente.analyses.uncertainty import uncertainty_analysis
+
+    space = compile_conflict(load_case("elmira"))
+    single, listed = analyze(space, "nash"), analyze(space, ["Nash"])
+    assert single.concepts == ["Nash"]
+    assert (single.stable["Nash"] == listed.stable["Nash"]).all()
+    assert uncertainty_analysis(load_case("north-korea"), "SEQ", jobs=1).concepts == ["SEQ"]

@@ -145,8 +145,12 @@ def _full_width_when_piped() -> None:
     """Rich cuts tables to the terminal's width, and to 80 columns when there is no
     terminal; a file or a pipe should get every cell whole.  Rich reads ``COLUMNS`` for its
     width, so set it unless the user chose one."""
-    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
-        os.environ["COLUMNS"] = str(PIPED_WIDTH)
+    if sys.stdout.isatty() or "COLUMNS" in os.environ:
+        return
+    os.environ["COLUMNS"] = str(PIPED_WIDTH)
+    # Only for this command: a caller running detente in its own process (a test, a
+    # notebook) keeps its environment.
+    click.get_current_context().call_on_close(lambda: os.environ.pop("COLUMNS", None))
 
 
 @main.command()

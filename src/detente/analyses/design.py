@@ -81,7 +81,7 @@ from ..space.state_space import StateSpace, as_space
 from ..words import join_words, value_text
 from .parallel import LocalPool, run_dask
 from .paths import evolution
-from .stability import concept_name
+from .stability import concept_names
 from .strategies import outcome_table
 from .uncertainty import (
     DEFAULT_MAX_EXACT,
@@ -607,7 +607,7 @@ def design(
     conflict = space.conflict
     if space.status_quo is None:
         raise DetenteError("the model has no status quo: strategy design starts from one")
-    names = list(dict.fromkeys(concept_name(c) for c in concepts))
+    names = concept_names(concepts)
     if not names:
         raise DetenteError("name at least one solution concept")
     if jobs < 1:

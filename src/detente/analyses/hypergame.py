@@ -69,7 +69,7 @@ from ..space.state_space import (
     dense_rank,
     preference_scores,
 )
-from .stability import CONCEPTS, StabilityResult, analyze, concept_name, stable_for
+from .stability import CONCEPTS, StabilityResult, analyze, concept_name, concept_names, stable_for
 
 __all__ = [
     "Correction",
@@ -392,7 +392,7 @@ def hypergame_analysis(
     4
     """
     space = as_space(model)
-    names = list(dict.fromkeys(concept_name(c) for c in concepts))
+    names = concept_names(concepts)
     return _analyse(space, names, without)
 
 
@@ -509,9 +509,9 @@ def correct(
     dropped = [names] if isinstance(names, str) else list(dict.fromkeys(names))
     if not dropped:
         raise DetenteError("name a perception to correct")
-    concept_names = list(dict.fromkeys(concept_name(c) for c in concepts))
-    before = _analyse(space, concept_names, ())
-    after = _analyse(space, concept_names, dropped, before.true)
+    chosen = concept_names(concepts)
+    before = _analyse(space, chosen, ())
+    after = _analyse(space, chosen, dropped, before.true)
     return Correction(before=before, after=after, corrected=dropped)
 
 

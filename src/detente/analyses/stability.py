@@ -57,6 +57,19 @@ def concept_name(text: str) -> str:
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
+def concept_names(concepts: str | Iterable[str]) -> list[str]:
+    """Canonical names of ``concepts``, each once, in order; one name may be given alone.
+
+    >>> concept_names("nash")
+    ['Nash']
+    >>> concept_names(["seq", "Nash", "SEQ"])
+    ['SEQ', 'Nash']
+    """
+    if isinstance(concepts, str):
+        concepts = [concepts]
+    return list(dict.fromkeys(concept_name(c) for c in concepts))
+
+
 def _padded(space: StateSpace, moves: Sequence[np.ndarray] | None) -> Sequence[np.ndarray]:
     """Explicit target arrays (built on first use: the fast concepts never need them)."""
     return space.moves if moves is None else moves
@@ -199,15 +212,20 @@ class StabilityResult:
 
 def analyze(
     model: Conflict | StateSpace,
-    concepts: Iterable[str] = DEFAULT_CONCEPTS,
+    concepts: str | Iterable[str] = DEFAULT_CONCEPTS,
     *,
     ranks: np.ndarray | None = None,
 ) -> StabilityResult:
-    """Stability of every state for every DM under each of ``concepts``."""
+    """Stability of every state for every DM under each of ``concepts`` (one name, or
+    several).
+
+    >>> from detente import load_case
+    >>> analyze(load_case("chicken"), "Nash").concepts
+    ['Nash']
+    """
     space = as_space(model)
     result = StabilityResult(space)
-    for concept in concepts:
-        name = concept_name(concept)
+    for name in concept_names(concepts):
         result.stable[name] = np.stack(
             [stable_for(space, name, dm, ranks=ranks) for dm in range(space.n_dms)]
         )

@@ -62,7 +62,7 @@ from ..space.state_space import StateSpace, as_space
 from ..space.steps import Step
 from ..words import value_text
 from .paths import evolution
-from .stability import CONCEPTS, analyze, concept_name
+from .stability import CONCEPTS, analyze, concept_name, concept_names
 
 __all__ = [
     "BASELINE",
@@ -439,7 +439,7 @@ def _report(
 
 
 def _concepts(concepts: Iterable[str]) -> list[str]:
-    names = _unique(concept_name(c) for c in concepts)
+    names = concept_names(concepts)
     if not names:
         raise DetenteError("name at least one solution concept")
     return names

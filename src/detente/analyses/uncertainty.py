@@ -80,7 +80,7 @@ from ..space.state_space import (
 )
 from .parallel import LocalPool, run_dask
 from .paths import evolution
-from .stability import CONCEPTS, concept_name, stable_for
+from .stability import CONCEPTS, concept_names, stable_for
 from .strategies import BASELINE, analyse_strategy, commit, commitment_of, outcome_table
 
 __all__ = [
@@ -793,7 +793,7 @@ def uncertainty_analysis(
     """
     space = as_space(model, max_states=max_states)
     conflict = space.conflict
-    names = list(dict.fromkeys(concept_name(c) for c in concepts))
+    names = concept_names(concepts)
     if not names:
         raise DetenteError("name at least one solution concept")
     factors = factors_of(conflict)
