@@ -20,7 +20,14 @@ import click
 
 from . import __version__
 from .analyses.stability import CONCEPTS, analyze, concept_name
-from .cases import DEFAULT_CASE, bundled_history, case_path, list_cases, load_case
+from .cases import (
+    DEFAULT_CASE,
+    bundled_history,
+    case_path,
+    history_model,
+    list_cases,
+    load_case,
+)
 from .errors import DetenteError, ModelError
 from .io.files import dump_model, load_model, locate_error
 from .limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES
@@ -996,14 +1003,8 @@ def diagnose_cmd(
     each hypothesis' fit, likelihood and posterior, the smallest change that fits the
     record, and what the posterior means for each strategy's outcomes."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.diagnose import (
-        bundled_history,
-        diagnose,
-        history_model,
-        load_history,
-        print_diagnosis,
-        report_section,
-    )
+    from .analyses.diagnose import diagnose, print_diagnosis, report_section
+    from .io.history import load_history
 
     if history_path is None:
         found = bundled_history(case) if case is not None and file is None else None

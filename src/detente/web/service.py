@@ -510,11 +510,6 @@ def run_inverse(request: schemas.InverseRequest, space: StateSpace, progress: Pr
     ).to_json()
 
 
-def report_available() -> bool:
-    """The brief is part of the package, so the workbench always offers it."""
-    return True
-
-
 def run_report(request: schemas.ReportRequest, space: StateSpace, progress: Progress) -> dict:
     """The HTML brief of :mod:`detente.report` for the model as it stands."""
     progress(None, None, "running the analyses of the report")
