@@ -94,13 +94,15 @@ def replace(old: str, new: str, text: str = BASE) -> str:
 # -- syntax ----------------------------------------------------------------------------------
 def test_malformed_yaml(tmp_path: Path) -> None:
     text = replace("  - name: B\n", "  - {name: B\n")
-    message = check(tmp_path, text, "decision_makers:", "", "malformed YAML: expected ',' or '}'")
-    assert "flow mapping started on line 5" in message
+    # libyaml says "did not find expected ...", PyYAML's pure-Python reader "expected ...".
+    message = check(tmp_path, text, "decision_makers:", "", "expected ',' or '}'")
+    assert "malformed YAML: " in message and "flow mapping started on line 5" in message
 
 
 def test_tab_in_yaml(tmp_path: Path) -> None:
     text = replace("  - name: B\n", "\t- name: B\n")
-    check(tmp_path, text, "\t- name: B", "", "malformed YAML: found character '\\t'")
+    message = check(tmp_path, text, "\t- name: B", "", "malformed YAML: found ")
+    assert "tab" in message or "'\\t'" in message, message
 
 
 def test_malformed_json(tmp_path: Path) -> None:

@@ -70,45 +70,63 @@ class _TooLarge(yaml.composer.ComposerError):
     """The document holds more than MAX_DOCUMENT_NODES nodes."""
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing an alias inside the value it names.
+#: Deepest nesting of lists and mappings a document may have.  A model is a few levels deep
+#: (the bundled cases reach 6); without a bound, 50,000 nested brackets would exhaust the
+#: composer's recursion, and in libyaml's compiled composer the C stack itself.
+MAX_DOCUMENT_DEPTH = 100
+
+#: libyaml's parser and composer where PyYAML was built with it (its wheels are): reading
+#: is then compiled code, about ten times faster than PyYAML's pure-Python reader, which
+#: matters for the workbench, where a hostile upload must not hold a request for seconds.
+_Loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)
+
+
+def _scan(text: str) -> None:
+    """Walk the parser's events once, before anything is composed, and refuse a document
+    that is too large, nested too deeply, or holds an alias inside the value it names.
 
     ``a: &a [*a]`` would compose into a list that contains itself; every walk over the data
-    then loops forever.  The composer is told here, at the alias, so the error names its line.
+    then loops forever.  The scan sees the alias while its anchor's value is still open, so
+    the error names its line.  Counting events also stops a huge file early: composing it is
+    itself the slow part.
     """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._open_anchors: set[str] = set()
-        self._nodes = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()
-        anchor = getattr(event, "anchor", None)
-        self._nodes += 1
-        if self._nodes > MAX_DOCUMENT_NODES:
-            # Stop reading at once: composing a huge file is itself the slow part.
-            raise _TooLarge(None, None, _too_large_text(), event.start_mark)
-        if isinstance(event, yaml.AliasEvent):
-            if anchor in self._open_anchors:
+    loader = _Loader(text)
+    nodes = 0
+    open_anchors: list[str | None] = []  # one entry per open list or mapping
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                nodes += 1
+                if nodes > MAX_DOCUMENT_NODES:
+                    raise _TooLarge(None, None, _too_large_text(), event.start_mark)
+            if isinstance(event, yaml.AliasEvent) and event.anchor in open_anchors:
                 raise yaml.composer.ComposerError(
                     None,
                     None,
-                    f"alias *{anchor} is used inside the value it names, which would then"
-                    " contain itself",
+                    f"alias *{event.anchor} is used inside the value it names, which would"
+                    " then contain itself",
                     event.start_mark,
                 )
-            return super().compose_node(parent, index)
-        if anchor is None or isinstance(event, yaml.ScalarEvent):
-            return super().compose_node(parent, index)
-        self._open_anchors.add(anchor)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._open_anchors.discard(anchor)
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_anchors.append(event.anchor)
+                if len(open_anchors) > MAX_DOCUMENT_DEPTH:
+                    raise yaml.composer.ComposerError(
+                        None,
+                        None,
+                        f"nested too deeply (more than {MAX_DOCUMENT_DEPTH} levels)",
+                        event.start_mark,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                open_anchors.pop()
+    finally:
+        loader.dispose()
 
 
 def _compose(text: str) -> yaml.Node | None:
+    _scan(text)
     loader = _Loader(text)
     try:
         return loader.get_single_node()

@@ -64,6 +64,9 @@ class WebLimits:
     max_all_coalitions_dms: int = 6
     #: Most candidate preference profiles tried by inverse analysis.
     max_inverse_candidates: int = 20_000
+    #: Longest a request may spend validating or importing a model, seconds (the work runs
+    #: in a worker process that is stopped when the time is up; see web/time_limits.py).
+    request_seconds: float = 10.0
 
 
 class SizeError(DetenteError):
@@ -120,6 +123,11 @@ def parse_text(text: str, filename: str) -> Conflict:
         return gmcr_to_conflict(text, name)
     data, node = parse_document(text, name)
     return model_from_data(data, name, node)
+
+
+def import_document(text: str, filename: str) -> dict[str, Any]:
+    """The stored form of a model file's content (what ``POST /api/import`` saves)."""
+    return normalise(parse_text(text, filename))
 
 
 def to_text(document: dict[str, Any], fmt: str) -> str:

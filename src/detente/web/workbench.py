@@ -13,6 +13,7 @@ from .. import registry
 from . import schemas, service
 from .jobs import Job, JobManager
 from .storage import Storage
+from .time_limits import TimeLimitedWorkers
 
 if TYPE_CHECKING:  # the settings live in app.py, which imports this module
     from .app import WebSettings
@@ -56,6 +57,8 @@ class Workbench:
         self.storage = Storage(settings.database)
         self._jobs: JobManager | None = None
         self._jobs_lock = threading.Lock()
+        #: Validation and import of what a client sends, each within a time limit.
+        self.checks = TimeLimitedWorkers(self.limits.request_seconds)
 
     def jobs(self) -> JobManager:
         """The job manager, started on first use (its worker processes cost a start-up)."""
@@ -70,7 +73,8 @@ class Workbench:
         return self._jobs
 
     def close(self) -> None:
-        """Stop the job manager's workers, if it was started."""
+        """Stop the job manager's workers, if it was started, and the checks' workers."""
+        self.checks.close()
         if self._jobs is not None:
             self._jobs.close()
 

@@ -140,8 +140,10 @@ def export_model(
 )
 def import_model(body: schemas.ImportModel, workbench: CurrentWorkbench) -> dict[str, Any]:
     """Import a model file's content: detente/1 YAML or JSON, or a gmcr-py .gmcr file."""
-    conflict = service.parse_text(body.content, body.filename)
-    return workbench.create(service.normalise(conflict), body.name)
+    document = workbench.checks.run(
+        "reading the file", service.import_document, body.content, body.filename
+    )
+    return workbench.create(document, body.name)
 
 
 @router.post("/api/convert", response_model=schemas.ConvertResponse, responses=ERRORS)
@@ -160,4 +162,4 @@ def validate(body: schemas.ValidateRequest, workbench: CurrentWorkbench) -> dict
     """Check a model while it is being edited: every problem found with its place, the
     number of feasible states, the status quo and each decision maker's ranking.  An
     invalid model is a normal answer (``valid: false``), not an error."""
-    return service.validate(body, workbench.limits)
+    return workbench.checks.run("checking the model", service.validate, body, workbench.limits)
