@@ -915,3 +915,17 @@ def _alive(pid: int) -> bool:
 def _ignore_errors(func: Any, *args: Any) -> None:
     with contextlib.suppress(OSError):
         func(*args)
+
+
+def test_an_identical_job_attaches_to_the_running_one(client) -> None:
+    body = {"model": slow_model(), "concepts": ["SIM", "SEQSIM", "NM"]}
+    first = client.post("/api/jobs/analyze", json=body).json()
+    second = client.post("/api/jobs/analyze", json=body).json()
+    assert second["id"] == first["id"]  # one job, not two side by side
+    other = client.post("/api/jobs/analyze", json={**body, "concepts": ["NM"]}).json()
+    assert other["id"] != first["id"]  # different settings: a job of its own
+    for job in (first, other):
+        assert client.delete(f"/api/jobs/{job['id']}").status_code == 200
+    third = client.post("/api/jobs/analyze", json=body).json()
+    assert third["id"] != first["id"]  # a cancelled job is not attached to
+    client.delete(f"/api/jobs/{third['id']}")

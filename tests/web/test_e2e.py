@@ -268,28 +268,6 @@ def test_invalid_input_is_marked_and_never_lost(page, live_server) -> None:
     expect(page.locator(".invalid").first).to_be_visible()
 
 
-def test_two_tabs_get_a_conflict_message(page, live_server) -> None:
-    model_id = open_case(page, live_server, "prisoners-dilemma")
-    other = page.context.new_page()
-    other.goto(f"{live_server.url}/#/model/{model_id}/overview")
-    expect(other.locator("[data-test=validity]")).to_have_text("✓ valid")
-    page.get_by_label("Description").fill("edited in the first tab")
-    page.click("[data-test=save]")
-    wait_saved(page)
-    other.get_by_label("Description").fill("edited in the second tab")
-    other.click("[data-test=save]")
-    notice = other.locator(".notice.error")
-    expect(notice).to_contain_text("changed elsewhere")
-    expect(notice).to_contain_text("version 2")
-    stored = httpx.get(f"{live_server.url}/api/models/{model_id}").json()
-    assert stored["model"]["description"] == "edited in the first tab"
-    notice.get_by_role("button", name="Overwrite with mine").click()
-    expect(other.locator("[data-test=save-state]")).to_contain_text("version 3")
-    stored = httpx.get(f"{live_server.url}/api/models/{model_id}").json()
-    assert stored["model"]["description"] == "edited in the second tab"
-    other.close()
-
-
 def test_yaml_editor_and_other_analyses(page, live_server, shots) -> None:
     open_case(page, live_server, "north-korea")
     go(page, "yaml")

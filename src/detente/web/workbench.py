@@ -57,6 +57,10 @@ class Workbench:
         self.storage = Storage(settings.database)
         self._jobs: JobManager | None = None
         self._jobs_lock = threading.Lock()
+        #: Running jobs by cache key: an analysis identical to a running one (same model,
+        #: analysis and settings) attaches to it instead of starting a duplicate.
+        self._running: dict[str, Job] = {}
+        self._running_lock = threading.Lock()
         #: Validation and import of what a client sends, each within a time limit.
         self.checks = TimeLimitedWorkers(self.limits.request_seconds)
 
@@ -165,10 +169,20 @@ class Workbench:
         task.request.model_validate({**params, "model": document})
 
         def store(job: Job) -> None:
+            with self._running_lock:
+                if self._running.get(key) is job:
+                    del self._running[key]
             if task.cached and job.result is not None:
                 self.storage.put_result(key, kind, job.result)
 
-        return self.jobs().submit(kind, params, document, on_done=store)
+        with self._running_lock:
+            running = self._running.get(key)
+            if running is not None and running.active:
+                return running
+            job = self.jobs().submit(kind, params, document, on_done=store)
+            if job.active:
+                self._running[key] = job
+            return job
 
     @staticmethod
     def job_result(job: Job) -> dict[str, Any]:

@@ -105,10 +105,12 @@ async function api(method, path, body) {
 // ---------------------------------------------------------------------------------------------
 // Notices and dialogs
 // ---------------------------------------------------------------------------------------------
-function notify(text, kind = "ok", { timeout = kind === "ok" ? 4000 : 0, actions = [], id } = {}) {
+/** A notice; one given a ``model`` belongs to that model's page and goes when the page does,
+ * so its buttons can never act on another model. */
+function notify(text, kind = "ok", { timeout = kind === "ok" ? 4000 : 0, actions = [], id, model } = {}) {
   const box = document.getElementById("notices");
   if (id) document.getElementById(id)?.remove();
-  const note = h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status", id, "data-test": "notice" },
+  const note = h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status", id, "data-test": "notice", "data-model": model },
     h("div", { class: "text" }, text),
     actions.map(([label, fn, cls]) => h("button", { class: cls || "", onclick: () => { note.remove(); fn(); } }, label)),
     h("button", { class: "link", title: "Dismiss", "aria-label": "Dismiss", onclick: () => note.remove() }, "✕"));
@@ -314,13 +316,95 @@ class LibraryPage {
     if (!(await confirmDialog("Delete model?", `Delete “${m.name}”? This cannot be undone.`))) return;
     try {
       await api("DELETE", `/api/models/${m.id}`);
-      localStorage.removeItem(draftKey(m.id));
+      removeAllDrafts(m.id);
       notify(`Deleted “${m.name}”.`);
       this.load();
     } catch (err) { showError(err, "Cannot delete"); }
   }
 }
-function draftKey(id) { return `detente:draft:${id}`; }
+// Drafts are kept per browser tab: sessionStorage names the tab (a reload keeps the name, a
+// new tab gets its own), so two tabs on one model never overwrite each other's unsaved work.
+// A closed tab's draft stays in localStorage and is offered when the model is opened again.
+const TAB_ID = (() => {
+  let id = null;
+  try { id = sessionStorage.getItem("detente-tab"); } catch { /* storage is off */ }
+  if (!id) {
+    id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    try { sessionStorage.setItem("detente-tab", id); } catch { /* storage is off */ }
+  }
+  return id;
+})();
+function draftKey(id) { return `detente:draft:${id}:${TAB_ID}`; }
+/** Drafts of model ``id`` that other tabs left (``tab`` names the tab), newest first; the
+ * key without a tab is the single draft earlier versions kept. */
+function otherDrafts(id) {
+  const prefix = `detente:draft:${id}:`;
+  const single = `detente:draft:${id}`;
+  const found = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (!key || key === draftKey(id) || !(key.startsWith(prefix) || key === single)) continue;
+    try {
+      const draft = JSON.parse(localStorage.getItem(key));
+      if (draft && draft.doc) found.push({ ...draft, key, tab: key.slice(prefix.length) || null });
+    } catch { /* not a draft */ }
+  }
+  return found.sort((a, b) => (b.at || 0) - (a.at || 0));
+}
+function removeAllDrafts(id) {
+  for (const draft of otherDrafts(id)) localStorage.removeItem(draft.key);
+  localStorage.removeItem(draftKey(id));
+  localStorage.removeItem(sessionKey(id));
+}
+/** What a model page keeps across reloads besides the draft: its analyses' settings and the
+ * jobs it started (re-attached, or answered from the server's result cache, on reload). */
+function sessionKey(id) { return `detente:session:${id}`; }
+/** Tabs of this browser tell each other which models they show and when they save. */
+const CHANNEL = typeof BroadcastChannel === "function" ? new BroadcastChannel("detente-workbench") : null;
+
+/** JSON with object keys sorted: two documents are the same exactly when these are equal. */
+function canon(value) {
+  return JSON.stringify(value, (key, v) => (v && typeof v === "object" && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
+}
+function isPlainObject(x) { return !!x && typeof x === "object" && !Array.isArray(x); }
+/** Three-way merge of two edits of ``base``, field by field (as version control merges
+ * text line by line): a field only one side changed takes that side's value; a field both
+ * changed to different values is a conflict (kept as ``mine`` until the user chooses).
+ * Objects merge key by key; lists of the same length item by item; other lists whole. */
+function merge3(base, mine, theirs, path = [], conflicts = []) {
+  if (canon(mine) === canon(theirs) || canon(theirs) === canon(base)) return { value: clone(mine), conflicts };
+  if (canon(mine) === canon(base)) return { value: clone(theirs), conflicts };
+  if (isPlainObject(mine) && isPlainObject(theirs) && (base === undefined || isPlainObject(base))) {
+    const value = {};
+    for (const key of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
+      const merged = merge3(base?.[key], mine[key], theirs[key], [...path, key], conflicts).value;
+      if (merged !== undefined) value[key] = merged;
+    }
+    return { value, conflicts };
+  }
+  if (Array.isArray(mine) && Array.isArray(theirs) && Array.isArray(base) && mine.length === theirs.length && base.length === mine.length) {
+    return { value: mine.map((item, k) => merge3(base[k], item, theirs[k], [...path, k], conflicts).value), conflicts };
+  }
+  conflicts.push({ path, mine: clone(mine), theirs: clone(theirs) });
+  return { value: clone(mine), conflicts };
+}
+/** A place in a model document in the user's terms: "decision makers › “US” › statement 2". */
+function describePath(doc, path) {
+  const parts = [];
+  path.forEach((key, i) => {
+    if (typeof key !== "number") { parts.push(String(key).replace(/_/g, " ")); return; }
+    const item = getPath(doc, path.slice(0, i + 1));
+    const kind = path[i - 1] === "prioritization" ? "statement" : "item";
+    parts.push(isPlainObject(item) && item.name ? `“${item.name}”` : `${kind} ${key + 1}`);
+  });
+  return parts.join(" › ") || "the whole model";
+}
+function shortValue(value) {
+  if (value === undefined || value === null || value === "") return "(empty)";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Model documents: small helpers over detente/1 data
@@ -444,10 +528,25 @@ class ModelPage {
     this.explainState = null;
     this.scheduleValidate = debounce(() => this.validate(), 250);
     this.saveDraft = debounce(() => this.writeDraft(), 300);
+    this.base = null;          // the saved document the edits started from (for merging)
+    this.undoStack = [];       // earlier documents, as JSON, most recent last
+    this.redoStack = [];
+    this.snapshot = null;      // the document as JSON when it was last remembered
+    this.lastEditAt = 0;
+    this.jobRecords = {};      // slot -> { kind, params, key } of the jobs this page started
+    this.otherTabs = new Set();
     this.onKey = (e) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); this.save(); }
+      const key = e.key.toLowerCase();
+      if ((e.ctrlKey || e.metaKey) && key === "s") { e.preventDefault(); this.save(); }
       if (e.key === "Escape" && this.explainState) { this.explainState = null; this.paintExplain(); }
+      // The YAML editor keeps the browser's own undo, which knows its text.
+      if ((e.ctrlKey || e.metaKey) && (key === "z" || key === "y") && !e.target?.closest?.("[data-yaml-editor]")) {
+        e.preventDefault();
+        if (key === "y" || e.shiftKey) this.redo(); else this.undo();
+      }
     };
+    this.onMessage = (e) => this.heard(e.data || {});
+    this.onUnload = () => { this.saveDraft.flush(); this.writeSession(); };
   }
 
   // -- lifecycle ----------------------------------------------------------------------------------
@@ -464,34 +563,96 @@ class ModelPage {
     }
     this.loaded(record);
     const draft = this.readDraft();
-    if (draft && JSON.stringify(draft.doc) !== this.savedKey) {
-      this.doc = draft.doc;
-      this.yamlText = draft.yaml ?? null;
-      this.yamlDocKey = draft.yaml ? JSON.stringify(draft.doc) : null;
-      const discard = () => { localStorage.removeItem(draftKey(this.id)); this.doc = clone(record.model); this.version = record.version; this.yamlText = null; this.changed(true); };
-      if (draft.version === record.version) {
-        notify(`Restored your unsaved changes from ${new Date(draft.at).toLocaleString()}.`, "warn", { actions: [["Discard them", discard]], id: "draft-note" });
-      } else {
-        this.version = draft.version;
-        notify(`Your unsaved changes are based on version ${draft.version}, but the model was saved elsewhere since (now version ${record.version}). Saving will ask what to do.`, "warn",
-          { actions: [["Discard mine", () => { this.version = record.version; discard(); }]], id: "draft-note" });
-      }
-    }
+    if (draft && canon(draft.doc) !== canon(record.model)) this.restore(draft, record);
+    this.restoreSession();
+    window.addEventListener("beforeunload", this.onUnload);
+    CHANNEL?.addEventListener("message", this.onMessage);
+    CHANNEL?.postMessage({ type: "open", model: this.id, tab: TAB_ID });
     this.layout();
     this.validate();
+    this.resumeJobs();
+    // Drafts left by tabs that are closed now; open tabs answer "here" within milliseconds.
+    if (!draft) setTimeout(() => this.offerOtherDrafts(record), 400);
+  }
+  /** Put a draft (this tab's, or a closed tab's) back on the page, saying so. */
+  restore(draft, record, { fromOtherTab = false } = {}) {
+    this.doc = draft.doc;
+    this.base = draft.base ?? (draft.version === record.version ? clone(record.model) : null);
+    this.version = draft.version;
+    this.yamlText = draft.yaml ?? null;
+    this.yamlDocKey = draft.yaml ? JSON.stringify(draft.doc) : null;
+    this.snapshot = JSON.stringify(this.doc);
+    const discard = () => {
+      if (this.left) return;
+      localStorage.removeItem(draftKey(this.id));
+      this.loaded(record);
+      this.yamlText = null;
+      this.changed(true);
+    };
+    const whose = fromOtherTab ? "the unsaved changes of another tab" : "your unsaved changes";
+    const at = new Date(draft.at).toLocaleString();
+    if (draft.version === record.version) {
+      notify(`Restored ${whose} from ${at}.`, "warn", { actions: [["Discard them", discard]], id: "draft-note", model: this.id });
+    } else {
+      notify(`Restored ${whose} from ${at}. They are based on version ${draft.version}, but the model was saved elsewhere since (now version ${record.version}); saving will merge them with it, field by field.`, "warn",
+        { actions: [["Discard them", discard]], id: "draft-note", model: this.id });
+    }
+  }
+  offerOtherDrafts(record) {
+    if (this.left || this.dirty) return;
+    const open = (d) => d.tab && this.otherTabs.has(d.tab);
+    const other = otherDrafts(this.id).find((d) => !open(d) && canon(d.doc) !== canon(record.model));
+    if (!other) return;
+    notify(`This browser has unsaved changes to this model from a tab that was closed (${new Date(other.at).toLocaleString()}).`, "warn", {
+      id: "draft-note", model: this.id, actions: [
+        ["Restore them here", () => {
+          if (this.left) return;
+          localStorage.removeItem(other.key);
+          this.restore(other, record, { fromOtherTab: true });
+          this.writeDraft();
+          this.layout();
+          this.validate();
+        }],
+        ["Discard them", () => localStorage.removeItem(other.key)],
+      ] });
+  }
+  /** Messages from this browser's other tabs. */
+  heard(message) {
+    if (this.left || message.model !== this.id || message.tab === TAB_ID) return;
+    if (message.type === "open") CHANNEL?.postMessage({ type: "here", model: this.id, tab: TAB_ID });
+    if (message.type === "open" || message.type === "here") {
+      this.otherTabs.add(message.tab);
+      notify("This model is also open in another tab. Each tab keeps its own unsaved changes; a save merges them with the other tab's, field by field.", "warn", { id: "other-tab-note", model: this.id, timeout: 10000 });
+    } else if (message.type === "closed") {
+      this.otherTabs.delete(message.tab);
+    } else if (message.type === "saved" && message.version > (this.record?.version ?? 0)) {
+      if (!this.dirty) {
+        this.reloadSaved();
+        notify(`Saved in another tab: this tab now shows version ${message.version}.`, "ok", { id: "other-save-note", model: this.id });
+      } else {
+        notify(`This model was saved in another tab (version ${message.version}). Your unsaved changes are kept; saving will merge them with it.`, "warn", { id: "other-save-note", model: this.id });
+      }
+    }
   }
   leave() {
     document.removeEventListener("keydown", this.onKey);
+    window.removeEventListener("beforeunload", this.onUnload);
+    CHANNEL?.removeEventListener("message", this.onMessage);
+    CHANNEL?.postMessage({ type: "closed", model: this.id, tab: TAB_ID });
     for (const job of Object.values(this.jobs)) clearTimeout(job.timer);
     this.saveDraft.flush();
+    this.writeSession();
     this.left = true;
+    for (const note of document.querySelectorAll(`#notices [data-model]`)) note.remove();
     return true;
   }
   loaded(record) {
     this.record = record;
     this.doc = clone(record.model);
+    this.base = clone(record.model);
     this.version = record.version;
     this.savedKey = JSON.stringify(record.model);
+    this.snapshot = JSON.stringify(this.doc);
   }
   get dirty() { return JSON.stringify(this.doc) !== this.savedKey; }
   readDraft() {
@@ -501,8 +662,61 @@ class ModelPage {
     if (!this.doc) return;
     if (!this.dirty && !this.yamlText) { localStorage.removeItem(draftKey(this.id)); return; }
     try {
-      localStorage.setItem(draftKey(this.id), JSON.stringify({ doc: this.doc, version: this.version, yaml: this.section === "yaml" ? this.yamlText : null, at: Date.now() }));
+      localStorage.setItem(draftKey(this.id), JSON.stringify({ doc: this.doc, base: this.base, version: this.version, yaml: this.section === "yaml" ? this.yamlText : null, at: Date.now() }));
     } catch { /* storage full: the edit stays on the page */ }
+  }
+  writeSession() {
+    try {
+      localStorage.setItem(sessionKey(this.id), JSON.stringify({ params: this.params, jobs: this.jobRecords, at: Date.now() }));
+    } catch { /* storage full: settings stay on the page */ }
+  }
+  restoreSession() {
+    let saved = null;
+    try { saved = JSON.parse(localStorage.getItem(sessionKey(this.id)) || "null"); } catch { /* none */ }
+    if (!saved) return;
+    if (isPlainObject(saved.params)) this.params = saved.params;
+    if (isPlainObject(saved.jobs)) this.jobRecords = saved.jobs;
+  }
+  /** After a reload: every job this page had started on the same model comes back, attached
+   * to the running job (the server answers an identical request with it) or answered at once
+   * from the server's cache of finished results. */
+  resumeJobs() {
+    const key = this.docKey();
+    for (const [slot, record] of Object.entries(this.jobRecords)) {
+      if (record.key !== key) { delete this.jobRecords[slot]; continue; }
+      this.runJob(slot, record.kind, record.params, null, { resumed: true });
+    }
+  }
+
+  // -- undo and redo ------------------------------------------------------------------------------
+  /** Remember the document before an edit; keystrokes within a moment are one edit. */
+  remember(structural) {
+    const now = JSON.stringify(this.doc);
+    if (now === this.snapshot) return;
+    const burst = !structural && Date.now() - this.lastEditAt < 800;
+    if (!burst && this.snapshot !== null) {
+      this.undoStack.push(this.snapshot);
+      if (this.undoStack.length > 200) this.undoStack.shift();
+    }
+    this.redoStack = [];
+    this.snapshot = now;
+    this.lastEditAt = structural ? 0 : Date.now();
+  }
+  undo() { this.travel(this.undoStack, this.redoStack); }
+  redo() { this.travel(this.redoStack, this.undoStack); }
+  travel(from, to) {
+    if (!from.length) return;
+    const focused = document.activeElement?.dataset?.loc;
+    to.push(JSON.stringify(this.doc));
+    this.doc = JSON.parse(from.pop());
+    this.snapshot = JSON.stringify(this.doc);
+    this.lastEditAt = 0;
+    this.yamlText = null;
+    this.scheduleValidate();
+    this.saveDraft();
+    this.renderHead();
+    this.renderSection();
+    if (focused) this.body.querySelector(`[data-loc="${focused}"]`)?.focus();
   }
 
   // -- layout -------------------------------------------------------------------------------------
@@ -548,6 +762,8 @@ class ModelPage {
       h("h1", {}, name),
       count,
       h("span", { class: `save-state ${dirty ? "dirty" : ""}`, "data-test": "save-state" }, dirty ? "unsaved changes" : `saved · version ${this.version}`),
+      h("button", { class: "icon", "data-test": "undo", title: "Undo (Ctrl+Z)", "aria-label": "Undo", disabled: !this.undoStack.length, onclick: () => this.undo() }, "↶"),
+      h("button", { class: "icon", "data-test": "redo", title: "Redo (Ctrl+Shift+Z)", "aria-label": "Redo", disabled: !this.redoStack.length, onclick: () => this.redo() }, "↷"),
       h("button", { class: "primary", "data-test": "save", disabled: !dirty, title: "Save (Ctrl+S)", onclick: () => this.save() }, "Save"));
     setTopRight(pill, h("a", { class: "button", href: "/api/docs", target: "_blank", rel: "noopener" }, "API"));
   }
@@ -580,6 +796,7 @@ class ModelPage {
   // -- editing --------------------------------------------------------------------------------------
   /** Apply a change to the document; re-render the section if its structure changed. */
   changed(structural = false) {
+    this.remember(structural);
     this.scheduleValidate();
     this.saveDraft();
     this.renderHead();
@@ -685,6 +902,7 @@ class ModelPage {
       if (result.document) {
         this.doc = result.document;
         this.yamlDocKey = JSON.stringify(this.doc);
+        this.remember(false);
         this.saveDraft();
       }
     }
@@ -762,32 +980,84 @@ class ModelPage {
     }
     try {
       const record = await api("PUT", `/api/models/${this.id}`, { model: this.doc, version: version ?? this.version });
+      const undo = this.undoStack;
+      const redo = this.redoStack;
       this.loaded(record);
+      this.undoStack = undo;  // saving is not an edit: the history stays
+      this.redoStack = redo;
       this.yamlText = null;
       localStorage.removeItem(draftKey(this.id));
       document.getElementById("draft-note")?.remove();
+      CHANNEL?.postMessage({ type: "saved", model: this.id, tab: TAB_ID, version: record.version });
       notify(`Saved (version ${record.version}).`, "ok", { id: "save-note" });
       this.renderHead();
       if (this.section !== "yaml") this.renderSection();
       this.validate();
     } catch (err) {
-      if (err.status === 409) {
-        const current = err.body.current_version;
-        notify(err.message, "error", {
-          id: "save-note",
-          actions: [
-            ["Load the saved version (discard mine)", () => this.reloadSaved()],
-            ["Save mine as a copy", () => this.saveAsCopy()],
-            [`Overwrite with mine`, () => this.save({ version: current }), "danger"],
-          ],
-        });
-      } else showError(err, "Not saved");
+      if (err.status === 409) await this.mergeWithSaved(err.message);
+      else showError(err, "Not saved");
     }
+  }
+  /** The model was saved elsewhere since this page's edits started: merge the two edits
+   * three-way, field by field, against the version both started from, and ask only about
+   * the fields both changed. */
+  async mergeWithSaved(message) {
+    let current;
+    try { current = await api("GET", `/api/models/${this.id}`); } catch (err) { showError(err, "Not saved"); return; }
+    if (this.left) return;
+    if (!this.base) {  // a draft from before merging was possible: no common version known
+      notify(message, "error", { id: "save-note", model: this.id, actions: [
+        ["Load the saved version (discard mine)", () => this.reloadSaved()],
+        ["Save mine as a copy", () => this.saveAsCopy()],
+        ["Overwrite with mine", () => this.save({ version: current.version }), "danger"],
+      ] });
+      return;
+    }
+    const { value, conflicts } = merge3(this.base, this.doc, current.model);
+    if (conflicts.length) {
+      const choice = await this.askConflicts(conflicts, current);
+      if (choice === "reload") { this.reloadSaved(); return; }
+      if (choice === "copy") { this.saveAsCopy(); return; }
+      if (!choice) {
+        notify("Not saved: your changes are kept here. Save again to choose how to merge them.", "warn", { id: "save-note", model: this.id });
+        return;
+      }
+      for (const conflict of conflicts) if (choice.get(conflict) === "theirs") setPath(value, conflict.path, clone(conflict.theirs));
+    }
+    this.doc = value;
+    this.base = clone(current.model);
+    this.version = current.version;
+    this.changed(true);
+    const kept = conflicts.length ? "with your choices for the fields both changed" : "field by field; no field was changed on both sides";
+    await this.save();
+    if (!this.dirty) notify(`The model had been saved elsewhere (version ${current.version}); your changes were merged with it, ${kept}, and saved as version ${this.version}.`, "ok", { id: "save-note", model: this.id, timeout: 10000 });
+  }
+  /** The fields both sides changed, each with a choice between the two values; resolves to
+   * a Map conflict -> "mine" | "theirs", "reload", "copy", or null (cancelled). */
+  async askConflicts(conflicts, current) {
+    const choice = new Map(conflicts.map((c) => [c, "mine"]));
+    const rows = conflicts.map((c, k) => {
+      const radio = (side, value) => h("label", { class: "inline merge-choice" },
+        h("input", { type: "radio", name: `merge-${k}`, value: side, checked: side === "mine", "data-test": `merge-${side}`, onchange: () => choice.set(c, side) }),
+        h("span", {}, side === "mine" ? "this tab's: " : `saved (version ${current.version}): `, h("code", {}, shortValue(value))));
+      return h("li", { "data-test": "merge-conflict" }, h("b", {}, describePath(this.doc, c.path)), h("div", {}, radio("mine", c.mine)), h("div", {}, radio("theirs", c.theirs)));
+    });
+    const body = h("div", {},
+      h("p", {}, `The model was saved elsewhere since your edits began (now version ${current.version}). Every field only one side changed is merged. `,
+        conflicts.length === 1 ? "One field was changed on both sides; choose which value to keep:" : `${conflicts.length} fields were changed on both sides; choose which value to keep:`),
+      h("ul", { class: "merge-list" }, rows));
+    const answer = await dialog({ title: "Merge your changes", body, buttons: [
+      ["Cancel", null], ["Load the saved version (discard mine)", "reload"], ["Save mine as a copy", "copy"], ["Save the merge", "merge", "primary"]] });
+    return answer === "merge" ? choice : answer;
   }
   async reloadSaved() {
     try {
       const record = await api("GET", `/api/models/${this.id}`);
+      if (this.left) return;
+      const undo = this.undoStack;
+      if (this.dirty) undo.push(JSON.stringify(this.doc));  // the discarded edits can come back
       this.loaded(record);
+      this.undoStack = undo;
       this.yamlText = null;
       localStorage.removeItem(draftKey(this.id));
       this.layout();
@@ -874,6 +1144,117 @@ class ModelPage {
     for (const field of ["infeasible", "merge"]) for (const c of doc[field] || []) if (c && typeof c.statement === "string") c.statement = renameInStatement(c.statement, before, after);
   }
 
+  /** What removing option ``k`` would change, in words, and the function that changes it:
+   * owners, statements that mention it (in preferences, hypotheses, perceptions, outcomes and
+   * conditions), explicit rankings, strategies, the status quo. */
+  optionReferences(k) {
+    const doc = this.doc;
+    const name = doc.options[k]?.name;
+    const n = doc.options.length;
+    const notes = [];
+    const edits = [];
+    const mentions = (text) => typeof text === "string" && !!name && renameInStatement(text, name, "\u0000") !== text;
+    // A label or pattern has one character per option ('YN-Y'), or one part per option
+    // between dots when levels reach 10 ('Y.12.N'): drop the removed option's place.
+    const dropPlace = (ref) => {
+      if (typeof ref === "string") {
+        if (ref.length === n && !ref.includes(".")) return ref.slice(0, k) + ref.slice(k + 1);
+        const parts = ref.split(".");
+        if (parts.length === n) return parts.filter((_, i) => i !== k).join(".");
+        return ref;
+      }
+      if (isPlainObject(ref) && name in ref) { const out = { ...ref }; delete out[name]; return out; }
+      return ref;
+    };
+    const dmName = (dm, i) => dm.name || `decision maker ${i + 1}`;
+    const prefsEdits = (prefs, who, uncertain) => {
+      if (!prefs) return;
+      if (Array.isArray(prefs.prioritization)) {
+        const gone = prefs.prioritization.map((t, j) => (mentions(t) ? j : -1)).filter((j) => j >= 0);
+        if (gone.length) {
+          notes.push(`${who}: ${gone.length === 1 ? "statement" : "statements"} ${gone.map((j) => `“${prefs.prioritization[j]}”`).join(", ")} removed`);
+          edits.push(() => {
+            if (uncertain) {  // uncertain_order names statements by position: renumber
+              const shift = (pos) => pos - gone.filter((j) => j + 1 < pos).length;
+              uncertain.list = uncertain.list.filter((u) => !u.statements.some((pos) => gone.includes(pos - 1)))
+                .map((u) => ({ ...u, statements: u.statements.map(shift) }));
+              uncertain.apply();
+            }
+            prefs.prioritization = prefs.prioritization.filter((_, j) => !gone.includes(j));
+          });
+        }
+      }
+      if (Array.isArray(prefs.ranking)) {
+        if (prefs.ranking.flat().some((r) => typeof r === "number")) notes.push(`${who}: the explicit ranking names states by number; check it (the states are renumbered)`);
+        else {
+          notes.push(`${who}: the explicit ranking loses the option's place in each state`);
+          edits.push(() => {
+            const seen = new Set();
+            const keep = (ref) => { const out = dropPlace(ref); const key = canon(out); if (seen.has(key)) return null; seen.add(key); return out; };
+            prefs.ranking = prefs.ranking.map((entry) => (Array.isArray(entry) ? entry.map(keep).filter((x) => x !== null) : keep(entry)))
+              .filter((entry) => entry !== null && !(Array.isArray(entry) && !entry.length));
+          });
+        }
+      }
+    };
+    (doc.decision_makers || []).forEach((dm, i) => {
+      if (Array.isArray(dm.options) && dm.options.includes(name)) {
+        notes.push(`${dmName(dm, i)} no longer controls it`);
+        edits.push(() => { dm.options = dm.options.filter((o) => o !== name); });
+      }
+      const uncertain = { list: dm.uncertain_order || [], apply() { if (this.list.length) dm.uncertain_order = this.list; else delete dm.uncertain_order; } };
+      prefsEdits(dm.preferences, dmName(dm, i), uncertain);
+      (dm.alternatives || []).forEach((a, j) => prefsEdits(a.preferences, `${dmName(dm, i)}, hypothesis “${a.name || j + 1}”`));
+    });
+    (doc.perceptions || []).forEach((p) => {
+      for (const [who, prefs] of Object.entries(p.preferences || {})) prefsEdits(prefs, `perception “${p.name}”, ${who}`);
+      if (Array.isArray(p.unaware_of) && p.unaware_of.includes(name)) edits.push(() => { p.unaware_of = p.unaware_of.filter((o) => o !== name); });
+    });
+    for (const field of ["infeasible", "merge"]) {
+      const list = doc[field] || [];
+      const pattern = (c) => typeof c === "string" && c.length === n && /^[YN0-9-]+$/.test(c);
+      const reshaped = list.filter((c) => pattern(c) && c[k] === "-");  // did not involve it
+      if (reshaped.length) edits.push(() => { doc[field] = doc[field].map((c) => (reshaped.includes(c) ? dropPlace(c) : c)); });
+      const gone = list.filter((c) => {
+        if (pattern(c)) return c[k] !== "-";
+        if (typeof c === "string") return mentions(c);
+        if (!isPlainObject(c)) return false;
+        if (typeof c.statement === "string") return mentions(c.statement);
+        for (const helper of ["mutually_exclusive", "at_least_one", "exactly_one"]) if (Array.isArray(c[helper])) return c[helper].includes(name);
+        const when = isPlainObject(c.when) ? c.when : c;
+        return name in when;
+      });
+      if (gone.length) {
+        notes.push(`${gone.length} ${field === "merge" ? "merge" : "feasibility"} ${gone.length === 1 ? "rule that involves" : "rules that involve"} it removed`);
+        edits.push(() => { doc[field] = doc[field].filter((c) => !gone.includes(c)); });
+      }
+    }
+    const outcomes = (doc.outcomes || []).filter((o) => mentions(o.when));
+    if (outcomes.length) {
+      notes.push(`${outcomes.length === 1 ? "outcome" : "outcomes"} ${outcomes.map((o) => `“${o.name}”`).join(", ")} (defined by it) removed`);
+      edits.push(() => { doc.outcomes = doc.outcomes.filter((o) => !outcomes.includes(o)); });
+    }
+    const strategies = (doc.strategies || []).filter((st) => isPlainObject(st.commit) && name in st.commit);
+    if (strategies.length) {
+      notes.push(`${strategies.length === 1 ? "strategy" : "strategies"} ${strategies.map((st) => `“${st.name}”`).join(", ")} no longer commit it`);
+      edits.push(() => { for (const st of strategies) delete st.commit[name]; });
+    }
+    if (doc.status_quo !== undefined && doc.status_quo !== null) {
+      if (typeof doc.status_quo === "number") notes.push("the status quo is given by number; check it (the states are renumbered)");
+      else edits.push(() => { doc.status_quo = dropPlace(doc.status_quo); });
+    }
+    edits.push(() => { doc.options.splice(k, 1); });
+    return { name, notes, apply: () => { for (const edit of edits) edit(); } };
+  }
+  async removeOption(k) {
+    const { name, notes, apply } = this.optionReferences(k);
+    const body = h("div", {}, h("p", {}, `Remove the option “${name || `option ${k + 1}`}”? Every state loses it, and everything that refers to it is cleaned up:`),
+      notes.length ? h("ul", { "data-test": "option-references" }, notes.map((text) => h("li", {}, text))) : h("p", { class: "muted" }, "Nothing else refers to it."),
+      h("p", { class: "help" }, "Undo (Ctrl+Z) brings it all back."));
+    const answer = await dialog({ title: "Remove option?", body, buttons: [["Cancel", false], ["Remove", true, "danger solid"]] });
+    if (answer !== true) return;
+    this.edit(() => apply());
+  }
   section_options() {
     const doc = this.doc;
     if (!Array.isArray(doc.options)) doc.options = [];
@@ -928,7 +1309,8 @@ class ModelPage {
         h("td", {}, direction, levelled ? h("div", { class: "row small" }, "step ≤ ",
           this.input(["options", k, "step"], { type: "number", numeric: true, label: `Largest step of option ${k + 1}`, cls: "", placeholder: "any" })) : null),
         h("td", {}, owner),
-        h("td", {}, h("div", { class: "row" }, this.listTools(["options"], k, { what: "option" }))));
+        h("td", {}, h("div", { class: "row" }, this.listTools(["options"], k, { what: "option" }).slice(0, 2),
+          h("button", { class: "icon danger", title: "Remove option", "aria-label": "Remove option", "data-test": "remove", onclick: () => this.removeOption(k) }, "✕"))));
     });
     const add = () => this.edit(() => {
       const names = new Set(optionNames(doc));
@@ -1372,7 +1754,7 @@ class ModelPage {
 
   // the YAML editor ------------------------------------------------------------------------------------
   section_yaml() {
-    const area = h("textarea", { class: "code", spellcheck: "false", "data-test": "yaml-editor", "aria-label": "Model as YAML" });
+    const area = h("textarea", { class: "code", spellcheck: "false", "data-test": "yaml-editor", "data-yaml-editor": "", "aria-label": "Model as YAML" });
     const key = JSON.stringify(this.doc);
     if (this.yamlText !== null && this.yamlDocKey === key) area.value = this.yamlText;
     else {
@@ -1423,8 +1805,8 @@ class ModelPage {
   get ready() { return !!this.validation && !this.validation.errors.length; }
   docKey() { return JSON.stringify(this.doc); }
   /** Start an analysis as a background job; ``slot`` names where its result goes. */
-  async runJob(slot, kind, params, onDone) {
-    if (!this.ready) {
+  async runJob(slot, kind, params, onDone, { resumed = false } = {}) {
+    if (!this.ready && !resumed) {
       notify("The model has problems (listed above): fix them before running an analysis.", "warn");
       return;
     }
@@ -1433,12 +1815,19 @@ class ModelPage {
     const key = this.docKey();
     this.jobs[slot] = { info: { status: "queued", progress: { message: "starting" }, elapsed: 0 }, key, params, kind, onDone };
     this.paintJob(slot);
+    if (!onDone) {  // kept before the answer comes, for a reload at once; not downloads
+      this.jobRecords[slot] = { kind, params: clone(params), key };
+      this.writeSession();
+    }
     try {
       const info = await api("POST", `/api/jobs/${kind}`, { model: this.doc, ...params });
       if (this.jobs[slot]?.key !== key) return;
       this.jobs[slot].info = info;
       this.pollJob(slot);
     } catch (err) {
+      delete this.jobRecords[slot];
+      this.writeSession();
+      if (resumed) { delete this.jobs[slot]; this.paintJob(slot); return; }
       this.jobs[slot] = { error: err.message, loc: err.body?.loc };
       this.paintJob(slot);
     }
@@ -1472,12 +1861,16 @@ class ModelPage {
       this.renderSidebar();
       if (this.sectionSlots().includes(slot)) this.renderSection();
     } else {
+      delete this.jobRecords[slot];
+      this.writeSession();
       this.jobs[slot] = { error: info.status === "cancelled" ? "Cancelled." : info.error?.detail || "The analysis failed.", loc: info.error?.loc, cancelled: info.status === "cancelled" };
       this.paintJob(slot);
     }
   }
   async cancelJob(slot, quiet) {
     const job = this.jobs[slot];
+    delete this.jobRecords[slot];
+    this.writeSession();
     if (!job?.info?.id) { delete this.jobs[slot]; this.paintJob(slot); return; }
     clearTimeout(job.timer);
     try { await api("DELETE", `/api/jobs/${job.info.id}`); } catch { /* already finished */ }
