@@ -357,3 +357,21 @@ def test_the_page_works_behind_an_access_token(page, token_server) -> None:
     expect(page.locator("[data-test=eq-Nash]")).to_contain_text("YN")
     assert equilibria(page, "Nash") == [2, 3]
     assert httpx.get(f"{token_server.url}/api/models").status_code == 401
+    # The token left the address bar at once and was never put in storage a script can
+    # read; the HttpOnly cookie carries it, across a reload too.
+    assert "token" not in page.url
+    assert "t0ken" not in page.evaluate(
+        "() => JSON.stringify({...sessionStorage, ...localStorage})"
+    )
+    page.reload()
+    expect(page.locator("[data-test=validity]")).to_have_text("✓ valid")
+
+
+def test_the_api_docs_are_served_locally_under_the_security_headers(page, live_server) -> None:
+    response = httpx.get(f"{live_server.url}/api/docs")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert "cdn" not in response.text.lower()
+    page.goto(f"{live_server.url}/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("detente workbench API")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    assert httpx.head(f"{live_server.url}/").status_code == 200

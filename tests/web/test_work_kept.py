@@ -217,6 +217,8 @@ def test_results_and_settings_survive_a_reload(page, live_server) -> None:
     assert equilibria(page, "Nash") == before
     expect(page.locator("[data-test=concept-SMR]")).not_to_be_checked()
     expect(page.locator("[data-test=concept-GMR]")).to_be_checked()
+    expect(page.locator("[data-test=nav-stability] .badge.done")).to_be_visible()
+    expect(page.locator("[data-test=nav-uncertainty] .badge")).to_have_count(0)
 
 
 def test_a_running_job_is_found_again_after_a_reload(page, live_server) -> None:

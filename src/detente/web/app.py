@@ -246,7 +246,7 @@ class SecurityHeadersMiddleware:
         self.app = app
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http" or scope.get("path", "").startswith("/api/docs"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
@@ -324,6 +324,11 @@ _HANDLERS: dict[Any, Callable[..., Any]] = {
 }
 
 
+def _swagger_ui_files() -> Path:
+    """The folder of Swagger UI's script and style sheet that fastapi-offline ships."""
+    return Path(str(resources.files("fastapi_offline") / "static"))
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """The workbench application (API, pages, static files) for ``settings``."""
     workbench = Workbench(settings or WebSettings())
@@ -343,7 +348,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             " run as background jobs (POST /api/jobs/{kind}) with progress and"
             " cancellation. Every error is a JSON object with a one-line `detail`."
         ),
-        docs_url="/api/docs",
+        docs_url=None,  # served below from local files, under the security headers
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -358,11 +363,19 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     # -- pages ---------------------------------------------------------------------------------
     static_dir = Path(str(resources.files("detente.web") / "static"))
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(static_dir / "index.html", headers={"Cache-Control": "no-cache"})
 
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
+
+    # -- API docs: Swagger UI from the fastapi-offline package's files, started by a script
+    # of ours (the content security policy allows no inline script) --------------------------
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> FileResponse:
+        return FileResponse(static_dir / "api-docs.html", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/api/docs/assets", StaticFiles(directory=_swagger_ui_files()), name="swagger-ui")
 
     for router in ROUTERS:
         app.include_router(router)

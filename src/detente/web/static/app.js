@@ -67,10 +67,18 @@ const OUTCOME_COLOURS = ["#3d9a5b", "#4a7fc1", "#e0a53a", "#c8553d", "#8e6bb5", 
 // ---------------------------------------------------------------------------------------------
 // API client
 // ---------------------------------------------------------------------------------------------
+// The access token comes once, in the address (?token=...): the server answers that request
+// with an HttpOnly cookie that carries it from then on, so the page neither keeps the token
+// in storage a script could read nor leaves it in the address bar, the history or bookmarks.
 const TOKEN = (() => {
-  const fromUrl = new URLSearchParams(location.search).get("token");
-  if (fromUrl) sessionStorage.setItem("detente-token", fromUrl);
-  return fromUrl || sessionStorage.getItem("detente-token");
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get("token");
+  if (fromUrl) {
+    params.delete("token");
+    const query = params.toString();
+    history.replaceState(null, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
+  }
+  return fromUrl;
 })();
 
 class ApiError extends Error {
@@ -773,8 +781,12 @@ class ModelPage {
       const sec = sectionOfLoc(e.loc);
       counts[sec] = (counts[sec] || 0) + 1;
     }
+    // A result's slot is not always its section's name ("uncertainty" results belong to the
+    // Uncertainty analysis section, not to the Uncertain preferences editor).
+    const withResults = new Set(Object.keys(this.results).flatMap((slot) =>
+      RESULT_SECTIONS.map(([key]) => key).filter((key) => this.slotsOf(key).includes(slot))));
     const link = ([key, title]) => h("a", { href: `#/model/${this.id}/${key}`, class: key === this.section ? "active" : "", "data-test": `nav-${key}` },
-      h("span", {}, title), counts[key] ? h("span", { class: "badge" }, counts[key]) : this.results[key] ? h("span", { class: "badge done", title: "has results" }, "✓") : null);
+      h("span", {}, title), counts[key] ? h("span", { class: "badge" }, counts[key]) : withResults.has(key) ? h("span", { class: "badge done", title: "has results" }, "✓") : null);
     put(clear(this.sidebar), h("h4", {}, "Model"), EDIT_SECTIONS.map(link), h("h4", {}, "Analysis"), RESULT_SECTIONS.map(link));
   }
   renderSection() {
@@ -1878,9 +1890,11 @@ class ModelPage {
     if (quiet) delete this.jobs[slot];
     this.paintJob(slot);
   }
-  sectionSlots() {
+  sectionSlots() { return this.slotsOf(this.section); }
+  /** Where the results shown in a section are kept. */
+  slotsOf(section) {
     return { stability: ["stability"], paths: ["paths"], coalitions: ["coalitions"], compare: ["compare", "sweep"], hypergame: ["hypergame", "correction"],
-      probabilities: ["uncertainty"], inverse: ["inverse"], report: ["report"] }[this.section] || [];
+      probabilities: ["uncertainty"], inverse: ["inverse"], report: ["report"] }[section] || [];
   }
   jobSlot(slot) { return h("div", { "data-job": slot }); }
   paintJobs() { for (const slot of this.sectionSlots()) this.paintJob(slot); }
