@@ -151,7 +151,7 @@ def sim_stable(
     n = rank.size
     stable = np.ones(n, dtype=bool)
     uis = improvements(moves[dm], rank)
-    col, src = np.nonzero(uis < n)
+    src, col = np.nonzero((uis < n).T)  # pairs by state: the search's gathers stay local
     if src.size == 0:
         return stable
     radices = np.asarray(radices, dtype=np.int64)
@@ -171,7 +171,11 @@ def sim_stable(
     ]  # the others: nothing they do changes whether i is sanctioned
     axes = [tuple(int(a) for a in radices.size - 1 - options) for _, options in opponents]
     # Order: the opponent whose digits alone can bring most pairs' bound down to rank(s).
-    reach = [np.count_nonzero(_least_over(f, shape, a)[start_code] <= threshold) for a in axes]
+    sample = slice(None, None, max(1, src.size // 2**16))  # enough pairs to rank them
+    reach = [
+        np.count_nonzero(_least_over(f, shape, a)[start_code[sample]] <= threshold[sample])
+        for a in axes
+    ]
     order = np.argsort(-np.array(reach, dtype=np.int64), kind="stable")
     opponents = [opponents[k] for k in order]
     axes = [axes[k] for k in order]
@@ -185,16 +189,17 @@ def sim_stable(
     needed = np.zeros(n, dtype=bool)
     needed[src[alive]] = True
     states = np.flatnonzero(needed)
-    slots = (np.cumsum(needed) - 1)[src]  # pair -> its state's row in the choices
+    slots = (np.cumsum(needed) - 1).astype(dtype)[src]  # pair -> its state's row of choices
     deltas = [
         _distinct_changes(moves[j], ranks[j], states, codes, place, radices, options, dtype)
         for j, options in opponents
     ]
-    search = _SimSearch(f, bounds, deltas, slots, threshold, sanctioned, budget)
+    search = _SimSearch(f, bounds, deltas, sanctioned, budget)
     step = max(1, budget // deltas[0].shape[1]) if deltas else max(1, alive.size)
     for first in range(0, alive.size, step):
         pairs = alive[first : first + step]
-        search.run(0, pairs, start_code[pairs])
+        rows = (pairs.astype(dtype), start_code[pairs], slots[pairs], threshold[pairs])
+        search.run(0, rows)
         if progress is not None:
             progress(src.size - alive.size + first + pairs.size, src.size)
     escaped = np.zeros(n, dtype=bool)
@@ -314,45 +319,46 @@ def _bit_set_lists(size: int) -> np.ndarray:
 
 
 class _SimSearch:
-    """The branch search of :func:`sim_stable`, vectorised over (pair, partial code) rows."""
+    """The branch search of :func:`sim_stable`, vectorised over rows of (pair, partial code,
+    the pair's state's row in the choices, rank_i(s)).  Rows carry their state's row and
+    threshold so that no step gathers from the arrays over all pairs but ``sanctioned``."""
 
     def __init__(
         self,
         f: np.ndarray,
         bounds: list[np.ndarray],
         deltas: list[np.ndarray],
-        slots: np.ndarray,
-        threshold: np.ndarray,
         sanctioned: np.ndarray,
         budget: int,
     ) -> None:
         self.f, self.bounds, self.deltas = f, bounds, deltas
-        self.slots, self.threshold, self.sanctioned = slots, threshold, sanctioned
+        self.sanctioned = sanctioned
         self.budget = budget
 
-    def run(self, level: int, pair: np.ndarray, code: np.ndarray) -> None:
+    def run(self, level: int, rows: tuple[np.ndarray, ...]) -> None:
         """Let opponent ``level`` choose for every row; mark sanctions; recurse on the rest."""
+        pair, slot = rows[0], rows[2]
         if pair.size == 0 or level == len(self.deltas):
             return
         width = self.deltas[level].shape[1]
         if pair.size * width > self.budget and pair.size > 1:
             step = max(1, self.budget // width)
             for first in range(0, pair.size, step):
-                rows = slice(first, first + step)
-                undecided = ~self.sanctioned[pair[rows]]  # decided by an earlier chunk
-                self.run(level, pair[rows][undecided], code[rows][undecided])
+                chunk = tuple(r[first : first + step] for r in rows)
+                undecided = ~self.sanctioned[chunk[0]]  # decided by an earlier chunk
+                self.run(level, tuple(r[undecided] for r in chunk))
             return
-        delta = self.deltas[level][self.slots[pair]]
+        # Column 0 is staying: it leaves the row as it is, where f is known to be above the
+        # threshold.  The real choices come first in each row, the padding after them.
+        delta = self.deltas[level][slot][:, 1:]
         real = delta != np.iinfo(delta.dtype).max
-        real[:, 0] = False  # staying leaves the row as it is: f there is known to be above
-        new_pair = np.broadcast_to(pair[:, None], delta.shape)[real]
-        new_code = np.broadcast_to(code[:, None], delta.shape)[real] + delta[real]
-        limit = self.threshold[new_pair]
-        self.sanctioned[new_pair[self.f[new_code] <= limit]] = True
+        count = real.sum(axis=1)
+        new = [np.repeat(r, count) for r in rows]
+        new[1] = new[1] + delta[real]
+        self.sanctioned[new[0][self.f[new[1]] <= new[3]]] = True
         if level + 1 == len(self.deltas):
             return
         # Rows that go on: the staying ones and the new ones, if a sanction is still in reach.
-        pair = np.concatenate([pair, new_pair])
-        code = np.concatenate([code, new_code])
-        keep = ~self.sanctioned[pair] & (self.bounds[level + 1][code] <= self.threshold[pair])
-        self.run(level + 1, pair[keep], code[keep])
+        rows = tuple(np.concatenate([r, m]) for r, m in zip(rows, new, strict=True))
+        keep = ~self.sanctioned[rows[0]] & (self.bounds[level + 1][rows[1]] <= rows[3])
+        self.run(level + 1, tuple(r[keep] for r in rows))
