@@ -34,7 +34,7 @@ def skipped_line(result: StabilityResult, budget: float = DEFAULT_BUDGET_SECONDS
     parts = [f"{n} (estimated {result.skipped[n].describe()})" for n in names]
     force = " ".join(f"--concept {n}" for n in names)
     return (
-        f"detente: skipped {join_words(parts)}, over the {budget:.0f} s budget;"
+        f"detente: skipped {join_words(parts)}, over the {budget:g} s budget;"
         f" run {'it' if len(names) == 1 else 'them'} with {force}"
     )
 
