@@ -237,7 +237,19 @@ def analyze_cmd(
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
     space = _compile(conflict, max_states)
-    result = analyze(space, names)
+    # lazy: loaded when this command runs, so `detente --help` starts fast
+    from .analyses.costs import DEFAULT_BUDGET_SECONDS
+    from .render.progress import long_run_progress, skipped_line
+
+    budget = DEFAULT_BUDGET_SECONDS
+    try:  # concepts named are computed with a progress bar; default ones within the budget
+        with long_run_progress(space, names if concepts else [], budget) as progress:
+            result = analyze(space, names, budget=None if concepts else budget, progress=progress)
+    except KeyboardInterrupt:
+        click.echo("detente: interrupted (Ctrl-C); no result", err=True)
+        sys.exit(130)
+    if (line := skipped_line(result, budget)) is not None:
+        click.echo(line, err=True)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(summary=summary), indent=1))
     elif fmt == "csv":

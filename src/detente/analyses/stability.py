@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from ..engine.limited_move import limited_move_stable, nonmyopic_stable
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
+from .costs import CostEstimate, estimate_cost, over_budget
 
 #: Concepts in the order they are reported.
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
@@ -76,18 +77,26 @@ def _padded(space: StateSpace, moves: Sequence[np.ndarray] | None) -> Sequence[n
 
 
 def _sim(
-    space: StateSpace, moves: Sequence[np.ndarray] | None, ranks: np.ndarray, dm: int
+    space: StateSpace,
+    moves: Sequence[np.ndarray] | None,
+    ranks: np.ndarray,
+    dm: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """SIM combines option values, so with merged states it works on their members: a
     move is made from one member, and a merged state is stable when every member is."""
+    structure = (space.radices, space.owners)
     if not space.merged or moves is not None:
-        return sim_stable(_padded(space, moves), ranks, dm, space.codes, space.states_of_codes)
+        return sim_stable(
+            _padded(space, moves), ranks, dm, space.codes, *structure, progress=progress
+        )
     member_stable = sim_stable(
         space.member_moves,
         ranks[:, space.member_state],
         dm,
         space.member_codes,
-        space.members_of_codes,
+        *structure,
+        progress=progress,
     )
     stable = np.ones(space.n_states, dtype=bool)
     np.logical_and.at(stable, space.member_state, member_stable)
@@ -100,11 +109,13 @@ def stable_for(
     dm: int,
     ranks: np.ndarray | None = None,
     moves: Sequence[np.ndarray] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Boolean array over states: stable for DM ``dm`` under ``concept``.
 
     ``ranks``/``moves`` default to the space's own; pass others to analyse perceived or
-    sampled preferences on the same state space.
+    sampled preferences on the same state space.  ``progress(done, total)`` follows SIM's
+    search (pairs of a state and an improvement decided).
     """
     concept = concept_name(concept)
     own_ranks = ranks is None
@@ -120,9 +131,10 @@ def stable_for(
     if concept == "SEQ":
         return seq_stable(move_sets, ranks, dm, improving)
     if concept == "SIM":
-        return _sim(space, moves, ranks, dm)
+        return _sim(space, moves, ranks, dm, progress)
     if concept == "SEQSIM":
-        return seq_stable(move_sets, ranks, dm, improving) & _sim(space, moves, ranks, dm)
+        seq = seq_stable(move_sets, ranks, dm, improving)
+        return seq & _sim(space, moves, ranks, dm, progress)
     if concept == "NM":
         return nonmyopic_stable(_padded(space, moves), ranks, dm)
     return limited_move_stable(_padded(space, moves), ranks, dm, int(concept[1:]))
@@ -137,6 +149,8 @@ class StabilityResult:
 
     space: StateSpace
     stable: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Concepts left out because their estimated cost was over the budget (see analyze).
+    skipped: dict[str, CostEstimate] = field(default_factory=dict)
 
     @property
     def concepts(self) -> list[str]:
@@ -215,18 +229,47 @@ def analyze(
     concepts: str | Iterable[str] = DEFAULT_CONCEPTS,
     *,
     ranks: np.ndarray | None = None,
+    budget: float | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> StabilityResult:
     """Stability of every state for every DM under each of ``concepts`` (one name, or
     several).
 
+    Every concept asked for is computed, however long it takes, unless ``budget`` (seconds)
+    is given: then a concept whose estimated cost (:func:`detente.analyses.costs.estimate_cost`)
+    is above it is left out and listed in ``result.skipped`` with its estimate.  The command
+    line passes :data:`~detente.analyses.costs.DEFAULT_BUDGET_SECONDS` for its default
+    concepts.  ``progress(concept, fraction)`` is called as each concept advances (0 to 1).
+
     >>> from detente import load_case
     >>> analyze(load_case("chicken"), "Nash").concepts
     ['Nash']
+    >>> sorted(analyze(load_case("chicken"), ["Nash", "SIM"], budget=0).skipped)
+    ['Nash', 'SIM']
     """
     space = as_space(model)
     result = StabilityResult(space)
     for name in concept_names(concepts):
-        result.stable[name] = np.stack(
-            [stable_for(space, name, dm, ranks=ranks) for dm in range(space.n_dms)]
-        )
+        if budget is not None:
+            estimate = estimate_cost(space, name)
+            if over_budget(estimate, budget):
+                result.skipped[name] = estimate
+                continue
+        rows = []
+        for dm in range(space.n_dms):
+            step = None
+            if progress is not None:
+                progress(name, dm / space.n_dms)
+                step = _progress_of(progress, name, dm, space.n_dms)
+            rows.append(stable_for(space, name, dm, ranks=ranks, progress=step))
+        result.stable[name] = np.stack(rows)
+        if progress is not None:
+            progress(name, 1.0)
     return result
+
+
+def _progress_of(
+    progress: Callable[[str, float], None], name: str, dm: int, n_dms: int
+) -> Callable[[int, int], None]:
+    """A DM's (done, total) progress as the fraction of the whole concept."""
+    return lambda done, total: progress(name, (dm + done / max(1, total)) / n_dms)
