@@ -8,13 +8,12 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from ..conflicts import slow_model
-from .conftest import LiveServer
+from .pages import equilibria, expect, go, open_case, open_library, wait_saved
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -25,38 +24,6 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
         DOCS.mkdir(parents=True, exist_ok=True)
         return DOCS
     return tmp_path_factory.mktemp("screenshots")
-
-
-def expect(locator: Any):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-def open_library(page: Any, server: LiveServer) -> None:
-    page.goto(server.url + "/")
-    expect(page.locator("[data-test=case-north-korea]")).to_be_visible()
-
-
-def open_case(page: Any, server: LiveServer, name: str) -> str:
-    """Open a copy of a bundled case; returns the new model's id."""
-    open_library(page, server)
-    page.click(f"[data-test=open-case-{name}]")
-    expect(page.locator("[data-test=validity]")).to_have_text("✓ valid")
-    return page.url.split("#/model/")[1].split("/")[0]
-
-
-def go(page: Any, section: str) -> None:
-    page.click(f"[data-test=nav-{section}]")
-
-
-def wait_saved(page: Any) -> None:
-    expect(page.locator("[data-test=save-state]")).to_contain_text("saved · version")
-
-
-def equilibria(page: Any, concept: str) -> list[int]:
-    line = page.locator(f"[data-test=eq-{concept}]")
-    return [int(t) for t in line.locator("[data-test=state-chip] b").all_inner_texts()]
 
 
 def test_build_the_prisoners_dilemma_from_scratch(page, live_server, shots) -> None:

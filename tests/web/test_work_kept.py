@@ -12,7 +12,7 @@ import httpx
 
 from ..conflicts import slow_model
 from .conftest import LiveServer
-from .test_e2e import equilibria, expect, go, open_case, wait_saved
+from .pages import equilibria, expect, go, open_case, wait_saved
 
 
 def stored(server: LiveServer, model_id: str) -> dict[str, Any]:
