@@ -334,10 +334,11 @@ class _Analyser:
         First a sufficient test, linear in states: x is surely safe if for some member i
         the best rank i can reach from x with H's moves, top_i(x), is <= r_i(s); so s1 is
         sanctioned if the least top_i over what the responders reach from s1 is <= r_i(s).
-        The pairs it leaves open are decided exactly, a batch of states s at a time, by two
-        least-value fixpoints over all states (:func:`reach.reach_min_rows`): which states
-        are dangerous for s (reach B by H's moves), then whether the responders reach a
-        safe one.  Memory is linear in states per state of the batch.
+        The pairs it leaves open are decided exactly, a batch of states s at a time (states
+        with the same members' ranks count once), by two least-value fixpoints over all
+        states (:func:`reach.reach_min_rows`): which states are dangerous for s (reach B by
+        H's moves), then whether the responders reach a safe one.  Memory is linear in
+        states per state of the batch.
         """
         space = self.space
         n = space.n_states
@@ -358,20 +359,25 @@ class _Analyser:
         own = [space.moves[i] for i in coalition]
         outside = [space.moves[k] for k in self.responder_movers(coalition)]
         width = max([1, *(m.shape[0] for m in own + outside)])
-        pair_state, pair_s1 = s_all[open_pairs], s1_all[open_pairs]
-        batch_states, first, counts = np.unique(pair_state, return_index=True, return_counts=True)
+        # B, and so both fixpoints, depend on s only through the members' ranks of s:
+        # states with the same ranks share one computation.
+        levels, group = np.unique(ranks[members][:, s_all[open_pairs]], axis=1, return_inverse=True)
+        group = group.reshape(-1)
+        order = np.argsort(group, kind="stable")
+        pairs, group = open_pairs[order], group[order]
+        first = np.searchsorted(group, np.arange(levels.shape[1] + 1))
         size = max(1, _BUDGET // ((n + 1) * (width + 1)))
-        for start in range(0, batch_states.size, size):
-            stop = min(batch_states.size, start + size)
-            batch = batch_states[start:stop]
-            lo, hi = first[start], first[stop - 1] + counts[stop - 1]
-            local = np.repeat(np.arange(batch.size), counts[start:stop])
-            better = _pareto_better(ranks, coalition, batch)
+        for start in range(0, levels.shape[1], size):
+            stop = min(levels.shape[1], start + size)
+            lo, hi = first[start], first[stop]
+            better = np.ones((stop - start, n), dtype=bool)
+            for k, i in enumerate(members):
+                better &= ranks[i][None, :] > levels[k, start:stop][:, None]
             # danger == 0: x is in B or reaches B by H's legal sequences.
             danger = reach_min_rows(own, np.where(better, 0, 1).astype(np.int32))
             # sanction == 0: the responders reach a safe state (danger 1) from s1.
             sanction = reach_min_rows(outside, np.where(danger == 1, 0, 1).astype(np.int32))
-            flags[open_pairs[lo:hi]] = sanction[local, pair_s1[lo:hi]] != 0
+            flags[pairs[lo:hi]] = sanction[group[lo:hi] - start, s1_all[pairs[lo:hi]]] != 0
         return flags
 
 

@@ -93,7 +93,10 @@ Coalition = tuple[int, ...]
 DEFAULT_COALITION_BUDGET = 1 << 23
 
 #: Blocks are packed into groups of about this many states; R_H is computed group by group.
-GROUP_STATES = 1 << 12
+GROUP_STATES = 1 << 9
+
+#: Blocks of a free coalition larger than this are reduced to their maximal points.
+_FRONT_FROM = 512
 
 #: Booleans (targets x sources) handled at once inside a group.
 _BUDGET = 1 << 23
@@ -706,33 +709,78 @@ def coalitional_improvements(
 
 
 def reach_dominates(
-    space: StateSpace,
-    members: Coalition,
-    values: Sequence[np.ndarray],
-    thresholds: np.ndarray | None = None,
+    space: StateSpace, members: Coalition, values: Sequence[np.ndarray]
 ) -> list[np.ndarray]:
-    """For each (|H|, n) array ``v`` of ``values``: the boolean array over states s telling
-    whether some t in R_H(s), t != s, has v[k, t] > thresholds[k, s] for every member k
-    (default thresholds: the members' ranks).
+    """For each (|H|, n) array ``v`` of ``values`` (with v[k, s] <= r_k(s), member k's rank):
+    the boolean array over states s telling whether some t in R_H(s) has v[k, t] > r_k(s)
+    for every member k.
 
     With ``v`` the ranks this is "s has a coalitional improvement"; with the least rank each
     member can be pushed to from t, "s has an improvement no sanction deters".  One pass over
-    the blocks serves every array; no (source, target) pair is stored.
+    the blocks serves every array; no (source, target) pair is stored.  In a block of more
+    than :data:`_FRONT_FROM` states of a :func:`free_coalition` every state reaches every
+    other, so only the block's maximal points of v matter (:func:`_maximal`): a few against
+    each state instead of the whole block.
 
     >>> import detente
     >>> space = detente.compile_conflict(detente.load_case("elmira"))
     >>> (np.flatnonzero(reach_dominates(space, (0, 1), [space.ranks[[0, 1]]])[0]) + 1).tolist()
     [2, 5, 6]
     """
-    limits = space.ranks[list(members)] if thresholds is None else thresholds
+    limits = space.ranks[list(members)]
     out = [np.zeros(space.n_states, dtype=bool) for _ in values]
     starts = np.arange(space.n_states, dtype=np.int64)
+    if free_coalition(space, members):
+        labels = coalition_components(space, members)
+        sizes = np.bincount(labels, minlength=space.n_states)
+        order = np.argsort(labels, kind="stable")
+        first = np.searchsorted(labels[order], np.arange(space.n_states))
+        for label in np.flatnonzero(sizes > _FRONT_FROM):  # a loop over large blocks
+            states = order[first[label] : first[label] + sizes[label]]
+            for v, found in zip(values, out, strict=True):
+                found[states] = _beaten(_maximal(v[:, states]), limits[:, states])
+        starts = np.flatnonzero(sizes[labels] <= _FRONT_FROM)
     for states, sources, reach in _reach_blocks(space, members, starts, exact=False):
         for v, found in zip(values, out, strict=True):
             hit = reach.copy()
             for k in range(len(members)):
                 hit &= v[k][states][:, None] > limits[k][sources][None, :]
             found[sources] |= hit.any(axis=0)
+    return out
+
+
+def _maximal(points: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """The maximal columns of a (d, m) array: those no other column is >= in every row
+    (duplicates kept once), as a (f, d) array.  Whatever some column beats strictly in every
+    row, a maximal one beats too.
+
+    Columns sorted by their sum, largest first: a column can only be dominated by one with a
+    larger sum, so one pass over chunks, each filtered against the maximal columns found so
+    far and then within itself, finds them (block-nested-loop skyline).
+
+    >>> _maximal(np.array([[1, 2, 0, 2], [1, 0, 2, 0]])).tolist()
+    [[0, 2], [2, 0]]
+    """
+    unique = np.unique(points.T, axis=0)
+    ordered = unique[np.argsort(-unique.sum(axis=1, dtype=np.int64), kind="stable")]
+    front = ordered[:0]
+    for a in range(0, ordered.shape[0], chunk):  # a loop over chunks, not over points
+        part = ordered[a : a + chunk]
+        if front.size:
+            part = part[~(front[None, :, :] >= part[:, None, :]).all(axis=2).any(axis=1)]
+        above = (part[None, :, :] >= part[:, None, :]).all(axis=2)  # above[x, y]: y >= x
+        np.fill_diagonal(above, False)
+        front = np.concatenate([front, part[~above.any(axis=1)]])
+    return front
+
+
+def _beaten(front: np.ndarray, limits: np.ndarray, chunk: int = 1 << 12) -> np.ndarray:
+    """For each column s of ``limits`` (d, m): does some row of ``front`` (f, d) exceed it
+    in every coordinate?"""
+    out = np.zeros(limits.shape[1], dtype=bool)
+    for a in range(0, limits.shape[1], chunk):
+        part = limits[:, a : a + chunk].T
+        out[a : a + chunk] = (front[None, :, :] > part[:, None, :]).all(axis=2).any(axis=1)
     return out
 
 
