@@ -127,3 +127,34 @@ def test_budget_and_bad_states_are_clear_errors():
         reach.coalitional_improvements(space, "MoE", 9)
     with pytest.raises(DetenteError, match="0-based"):
         reach.coalition_reachable(space, "MoE", [-1])
+
+
+@SETTINGS
+@given(
+    conflict=conflicts(max_dms=4, max_options=6, merge=False), free=st.booleans(), data=st.data()
+)
+def test_beaten_within_reach_matches_definition(thresholds, conflict, free, data):
+    """Some t in {x} ∪ R_H(x) beats the levels for every member, on free coalitions (by
+    the blocks' maximal points) and on any (by the pulled-back fixpoint)."""
+    if free:
+        options = [
+            o.model_copy(update={"direction": "both", "step": None}) for o in conflict.options
+        ]
+        conflict = conflict.model_copy(update={"options": options, "merge": []})
+    space = compile_conflict(conflict)
+    model = naive_model(conflict)
+    coalition = _coalition(data, space.n_dms)
+    assert reach.free_coalition(space, coalition) or not free
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    ranks = space.ranks[list(coalition)]
+    levels = ranks[:, rng.integers(0, space.n_states, size=3)] - rng.integers(0, 2, size=(1, 3))
+    got = reach.beaten_within_reach(space, coalition, levels.astype(np.int32))
+    for j in range(levels.shape[1]):
+        expected = [
+            any(
+                all(ranks[k][t] > levels[k, j] for k in range(len(coalition)))
+                for t in {x} | coalition_reach(model, list(coalition), x, improving=False)
+            )
+            for x in range(space.n_states)
+        ]
+        assert got[j].tolist() == expected

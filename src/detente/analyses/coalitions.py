@@ -94,6 +94,7 @@ from .reach import (
     CoalitionMoves,
     ReachTree,
     Step,
+    beaten_within_reach,
     coalition_members,
     coalition_reach,
     coalitional_improvements,
@@ -178,15 +179,6 @@ def coalition_class(
 
 
 # -- coalition stability -------------------------------------------------------------------------
-def _pareto_better(ranks: np.ndarray, coalition: Coalition, sources: np.ndarray) -> np.ndarray:
-    """(len(sources), n) booleans: every member of the coalition strictly prefers the column
-    state to the row's source."""
-    better = np.ones((sources.size, ranks.shape[1]), dtype=bool)
-    for i in coalition:
-        better &= ranks[i][None, :] > ranks[i][sources][:, None]
-    return better
-
-
 class _Analyser:
     """Coalition stability of every state, with per-coalition results cached.
 
@@ -336,8 +328,9 @@ class _Analyser:
         sanctioned if the least top_i over what the responders reach from s1 is <= r_i(s).
         The pairs it leaves open are decided exactly, a batch of states s at a time (states
         with the same members' ranks count once), by two least-value fixpoints over all
-        states (:func:`reach.reach_min_rows`): which states are dangerous for s (reach B by
-        H's moves), then whether the responders reach a safe one.  Memory is linear in
+        states: which states are dangerous for s (reach B by H's moves,
+        :func:`reach.beaten_within_reach`), then whether the responders reach a safe one
+        (:func:`reach.reach_min_rows`).  Memory is linear in
         states per state of the batch.
         """
         space = self.space
@@ -356,12 +349,17 @@ class _Analyser:
         open_pairs = np.flatnonzero(~flags & ~surely)
         if not open_pairs.size:
             return flags
-        own = [space.moves[i] for i in coalition]
         outside = [space.moves[k] for k in self.responder_movers(coalition)]
-        width = max([1, *(m.shape[0] for m in own + outside)])
-        # B, and so both fixpoints, depend on s only through the members' ranks of s:
-        # states with the same ranks share one computation.
-        levels, group = np.unique(ranks[members][:, s_all[open_pairs]], axis=1, return_inverse=True)
+        width = max([1, *(m.shape[0] for m in outside)])
+        # B, and so both tests, depend on s only through the members' ranks of s: states
+        # with the same ranks share one computation (keyed by one integer per state).
+        key = np.zeros(open_pairs.size, dtype=np.int64)
+        for i in members:
+            key = key * (int(ranks[i].max()) - int(ranks[i].min()) + 1) + (
+                ranks[i][s_all[open_pairs]] - ranks[i].min()
+            )
+        _, representative, group = np.unique(key, return_index=True, return_inverse=True)
+        levels = ranks[members][:, s_all[open_pairs][representative]]
         group = group.reshape(-1)
         order = np.argsort(group, kind="stable")
         pairs, group = open_pairs[order], group[order]
@@ -370,13 +368,10 @@ class _Analyser:
         for start in range(0, levels.shape[1], size):
             stop = min(levels.shape[1], start + size)
             lo, hi = first[start], first[stop]
-            better = np.ones((stop - start, n), dtype=bool)
-            for k, i in enumerate(members):
-                better &= ranks[i][None, :] > levels[k, start:stop][:, None]
-            # danger == 0: x is in B or reaches B by H's legal sequences.
-            danger = reach_min_rows(own, np.where(better, 0, 1).astype(np.int32))
-            # sanction == 0: the responders reach a safe state (danger 1) from s1.
-            sanction = reach_min_rows(outside, np.where(danger == 1, 0, 1).astype(np.int32))
+            # Dangerous: x is in B or reaches B by H's legal sequences.
+            danger = beaten_within_reach(space, coalition, levels[:, start:stop])
+            # sanction == 0: the responders reach a safe state from s1.
+            sanction = reach_min_rows(outside, np.where(danger, 1, 0).astype(np.int32))
             flags[pairs[lo:hi]] = sanction[group[lo:hi] - start, s1_all[pairs[lo:hi]]] != 0
         return flags
 
@@ -455,6 +450,11 @@ def analyze_coalitions(
 
     ``sanctions`` chooses CSEQ's credible responders: coalitional improvements of the class's
     coalitions outside H (default) or the outsiders' own unilateral improvements.
+
+    >>> import detente
+    >>> result = analyze_coalitions(detente.load_case("elmira"), ["Nash", "GMR"])
+    >>> (result.equilibria("Nash") + 1).tolist(), (result.equilibria("GMR") + 1).tolist()
+    ([8, 9], [1, 4, 8, 9])
     """
     space = as_space(model)
     klass = coalition_class(space, coalitions)
@@ -663,6 +663,13 @@ def coalition_report(
     break it (it is not stable for them under the coalition version of the concept) and how:
     every improvement that escapes all sanctions, and a shortest witness sequence of moves
     for the ``routes`` best of them (for the coalition).
+
+    >>> import detente
+    >>> report = coalition_report(detente.load_case("elmira"))
+    >>> report.sentences()[:2]
+    ['Nash equilibria: 5, 8, 9.', 'Coalition Nash equilibria (7 coalitions): 8, 9.']
+    >>> [(b.equilibrium + 1, b.coalition, b.targets) for b in report.breaks]
+    [(5, (0, 1), [7])]
     """
     space = as_space(model)
     name = concept_name(concept)

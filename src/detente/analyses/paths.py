@@ -141,6 +141,11 @@ def resolve_state(space: StateSpace, ref: Any, what: str = "state") -> int:
     """0-based index of a state given as a number (1-based), a label or an option mapping.
 
     Strings of digits are read as state numbers unless they are a complete label.
+
+    >>> import detente
+    >>> space = detente.compile_conflict(detente.load_case("prisoners-dilemma"))
+    >>> resolve_state(space, "YN"), resolve_state(space, "4")
+    (1, 3)
     """
     if isinstance(ref, np.integer):
         ref = int(ref)
@@ -165,7 +170,12 @@ def _first_occurrence(keys: np.ndarray, scratch: np.ndarray) -> np.ndarray:
 
 def labels_of(space: StateSpace, states: Sequence[int] | np.ndarray) -> list[str]:
     """Labels of many states at once (as :meth:`StateSpace.label`, vectorised when every
-    option has at most ten levels)."""
+    option has at most ten levels).
+
+    >>> import detente
+    >>> labels_of(detente.compile_conflict(detente.load_case("prisoners-dilemma")), [0, 3])
+    ['NN', 'YY']
+    """
     states = np.asarray(states, dtype=np.int64).reshape(-1)
     if space._separated_labels or states.size == 0:
         return [space.label(int(s)) for s in states]
@@ -460,6 +470,11 @@ def evolution(
     steps; ``consecutive=True`` lets a mover take two steps in a row; ``coalitions`` lists the
     coalitions (DM names or indices) that may move jointly in ``"coalitions"`` mode (default:
     every group of two or more DMs).  See the module docstring for the definitions.
+
+    >>> import detente
+    >>> space = detente.compile_conflict(detente.load_case("chicken"))
+    >>> evolution(space, 0).distance.tolist(), evolution(space, 0, "any").distance.tolist()
+    ([0, 1, 1, -1], [0, 1, 1, 2])
     """
     if moves not in MOVE_MODES:
         raise DetenteError(f"unknown kind of moves {moves!r} (known: {', '.join(MOVE_MODES)})")
@@ -777,6 +792,11 @@ def status_quo_analysis(
     defaults to the model's status quo.  ``stability`` reuses an earlier
     :func:`~detente.analyze` result (its concepts are then used).  The other arguments are
     those of :func:`evolution`.
+
+    >>> import detente
+    >>> result = status_quo_analysis(detente.load_case("prisoners-dilemma"), 0, concepts=["Nash"])
+    >>> [(t.state + 1, t.steps) for t in result.targets]   # both defect, in two steps
+    [(4, 2)]
     """
     space = as_space(model)
     if stability is None:

@@ -45,7 +45,7 @@ mover) from one source.
 >>> import detente
 >>> space = detente.compile_conflict(detente.load_case("elmira"))
 >>> (coalition_reach(space, coalition_members(space, "MoE+Uniroyal"), 4) + 1).tolist()
-[2, 3, 4, 5, 6, 7, 8, 9]
+[6, 7, 8, 9]
 >>> (coalitional_improvements(space, "MoE+Uniroyal", 4) + 1).tolist()
 [8]
 """
@@ -73,6 +73,7 @@ __all__ = [
     "CoalitionMoves",
     "ReachTree",
     "Step",
+    "beaten_within_reach",
     "coalition_components",
     "coalition_members",
     "coalition_reach",
@@ -309,12 +310,16 @@ class CoalitionMoves:
     ([0, 0, 2], [1, 2, 1])
     """
 
-    def __init__(self, sources: np.ndarray, targets: np.ndarray, n: int) -> None:
+    def __init__(
+        self, sources: np.ndarray, targets: np.ndarray, n: int, *, presorted: bool = False
+    ) -> None:
         sources = np.asarray(sources, dtype=np.int64)
         targets = np.asarray(targets, dtype=np.int64)
-        order = np.lexsort((targets, sources))
-        self.sources = sources[order]
-        self.indices = targets[order]
+        if not presorted:  # ``presorted``: already sorted by source, then target
+            order = np.lexsort((targets, sources))
+            sources, targets = sources[order], targets[order]
+        self.sources = sources
+        self.indices = targets
         self.n = n
         self.indptr = np.concatenate([[0], np.cumsum(np.bincount(self.sources, minlength=n))])
 
@@ -422,7 +427,7 @@ def coalition_components(space: StateSpace, members: Sequence[int]) -> np.ndarra
     >>> import detente
     >>> space = detente.compile_conflict(detente.load_case("prisoners-dilemma"))
     >>> coalition_components(space, [0]).tolist(), coalition_components(space, [0, 1]).tolist()
-    ([0, 1, 0, 1], [0, 0, 0, 0])
+    ([0, 0, 2, 2], [0, 0, 0, 0])
     """
     key = tuple(int(m) for m in members)
     cache = _COMPONENTS.setdefault(space, {})
@@ -623,7 +628,7 @@ def coalition_reachable(
     )
     out_s, out_t, held = [], [], 0
     for states, sources, reach in _reach_blocks(space, members, starts, moves=moves):
-        t, j = np.nonzero(reach)
+        j, t = np.nonzero(reach.T)  # by source, then target
         held += t.size
         _too_many(space, members, "pairs (start, reachable state)", held, budget)
         out_s.append(sources[j])
@@ -634,12 +639,29 @@ def coalition_reachable(
 def _sorted_pairs(
     out_s: list[np.ndarray], out_t: list[np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    if not out_s:
+    """Chunks of (source, target) pairs, each sorted by source then target and each source in
+    one chunk only, merged into one sorted list without sorting: every chunk's run of a
+    source goes to that source's place (a counting sort)."""
+    filled = [x for x in out_s if x.size]
+    if not filled:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    s, t = np.concatenate(out_s), np.concatenate(out_t)
-    order = np.lexsort((t, s))
-    return s[order], t[order]
+    n = max(int(x.max()) for x in filled) + 1
+    counts = np.zeros(n, dtype=np.int64)
+    for src in out_s:
+        counts += np.bincount(src, minlength=n)
+    place = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    sources = np.empty(int(counts.sum()), dtype=np.int64)
+    targets = np.empty_like(sources)
+    for src, dst in zip(out_s, out_t, strict=True):
+        if not src.size:
+            continue
+        run_start = np.concatenate([[0], np.flatnonzero(np.diff(src)) + 1])
+        offset = np.arange(src.size) - np.repeat(run_start, np.diff(np.append(run_start, src.size)))
+        position = place[src] + offset
+        sources[position] = src
+        targets[position] = dst
+    return sources, targets
 
 
 def improvement_pairs(
@@ -659,7 +681,7 @@ def improvement_pairs(
             reach &= ranks[i][states][:, None] > ranks[i][sources][None, :]
         if skip is not None:
             reach &= ~skip[states][:, None]
-        t, j = np.nonzero(reach)
+        j, t = np.nonzero(reach.T)  # by source, then target
         held += t.size
         if budget is not None:
             _too_many(space, members, "coalitional improvements", held, budget)
@@ -705,7 +727,7 @@ def coalitional_improvements(
         return targets
     starts = _starts(space, states)
     sources, targets = improvement_pairs(space, members, starts, budget=budget)
-    return CoalitionMoves(sources, targets, space.n_states)
+    return CoalitionMoves(sources, targets, space.n_states, presorted=True)
 
 
 def reach_dominates(
@@ -749,6 +771,37 @@ def reach_dominates(
     return out
 
 
+def beaten_within_reach(space: StateSpace, members: Coalition, levels: np.ndarray) -> np.ndarray:
+    """(b, n) booleans for a (|H|, b) array of ``levels``: does some t in {x} ∪ R_H(x) have
+    r_k(t) > levels[k, j] for every member k?  Row j, column x.
+
+    For a :func:`free_coalition`, {x} ∪ R_H(x) is x's block, so the block's maximal points
+    answer for all its states at once; otherwise the states that beat the levels are pulled
+    back along the members' legal sequences (:func:`reach_min_rows`).
+
+    >>> import detente
+    >>> space = detente.compile_conflict(detente.load_case("prisoners-dilemma"))
+    >>> beaten_within_reach(space, (0, 1), np.array([[2], [2]])).astype(int).tolist()
+    [[1, 1, 1, 1]]
+    """
+    ranks = space.ranks[list(members)]
+    if not free_coalition(space, members):
+        better = np.ones((levels.shape[1], space.n_states), dtype=bool)
+        for k in range(len(members)):
+            better &= ranks[k][None, :] > levels[k][:, None]
+        moves = [space.moves[i] for i in members]
+        return reach_min_rows(moves, np.where(better, 0, 1).astype(np.int32)) == 0
+    labels = coalition_components(space, members)
+    blocks, inverse = np.unique(labels, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(blocks.size + 1))
+    hit = np.zeros((blocks.size, levels.shape[1]), dtype=bool)
+    for b in range(blocks.size):  # a loop over blocks, each answered by its maximal points
+        states = order[bounds[b] : bounds[b + 1]]
+        hit[b] = _beaten(_maximal(ranks[:, states]), levels)
+    return hit[inverse.reshape(-1)].T
+
+
 def _maximal(points: np.ndarray, chunk: int = 1024) -> np.ndarray:
     """The maximal columns of a (d, m) array: those no other column is >= in every row
     (duplicates kept once), as a (f, d) array.  Whatever some column beats strictly in every
@@ -758,8 +811,8 @@ def _maximal(points: np.ndarray, chunk: int = 1024) -> np.ndarray:
     larger sum, so one pass over chunks, each filtered against the maximal columns found so
     far and then within itself, finds them (block-nested-loop skyline).
 
-    >>> _maximal(np.array([[1, 2, 0, 2], [1, 0, 2, 0]])).tolist()
-    [[0, 2], [2, 0]]
+    >>> _maximal(np.array([[1, 2, 0, 2, 0], [1, 0, 2, 0, 1]])).tolist()
+    [[0, 2], [1, 1], [2, 0]]
     """
     unique = np.unique(points.T, axis=0)
     ordered = unique[np.argsort(-unique.sum(axis=1, dtype=np.int64), kind="stable")]
