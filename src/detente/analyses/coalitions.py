@@ -98,6 +98,7 @@ from .reach import (
     coalition_members,
     coalition_reach,
     coalitional_improvements,
+    free_coalition,
     improvement_pairs,
     reach_dominates,
     reach_min_rows,
@@ -186,9 +187,10 @@ class _Analyser:
     member i, v_i(s1) > r_i(s): with v_i = r_i (an improvement at all), or v_i the least rank
     the concept's sanctions can push i to from s1 (an improvement no sanction deters).  The
     sanctions' least ranks depend on s1 only (:func:`detente.engine.coalition_reach_min`,
-    linear), and the query is answered block by block (:func:`reach.reach_dominates`), so
-    no (state, improvement) pair is stored.  CSMR refines CGMR at the CGMR-stable states
-    that have an improvement (:meth:`_smr_flags`).
+    linear).  For a free coalition the query is answered block by block
+    (:func:`reach.reach_dominates`) and no (state, improvement) pair is stored; otherwise the
+    pairs are listed once (their bitset fixpoint is the costly part) and serve every concept.
+    CSMR refines CGMR at the CGMR-stable states that have an improvement (:meth:`_smr_flags`).
     """
 
     def __init__(
@@ -223,6 +225,15 @@ class _Analyser:
                 moves = coalitional_improvements(space, coalition)
             self._improvements[coalition] = moves
         return self._improvements[coalition]
+
+    def pairs_of(self, coalition: Coalition, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The coalitional improvements (s, s1) of ``states`` (sorted), sorted by s: from the
+        listed pairs where they are kept (coalitions that are not free), else found anew."""
+        if coalition in self._improvements or not free_coalition(self.space, coalition):
+            moves = self.improvements_of(coalition)
+            positions = moves.positions(states)
+            return moves.sources[positions], moves.indices[positions]
+        return improvement_pairs(self.space, coalition, states)
 
     def outsiders(self, coalition: Coalition) -> list[int]:
         return [j for j in range(self.space.n_dms) if j not in coalition]
@@ -292,7 +303,7 @@ class _Analyser:
         elif concept == "SMR":
             result = self.stable("GMR", coalition).copy()
             todo = np.flatnonzero(result & ~self.stable("Nash", coalition))
-            s, s1 = improvement_pairs(space, coalition, todo)
+            s, s1 = self.pairs_of(coalition, todo)
             escapes = self._smr_flags(coalition, s, s1)
             result[s[escapes]] = False
             self._stable[key] = result
@@ -300,14 +311,27 @@ class _Analyser:
             # One pass over the blocks answers every concept wanted together.
             concepts = [c for c in dict.fromkeys([concept, *self.together])]
             concepts = [c for c in concepts if (c, coalition) not in self._stable]
-            found = reach_dominates(space, coalition, [self.least(c, coalition) for c in concepts])
+            leasts = [self.least(c, coalition) for c in concepts]
+            if free_coalition(space, coalition):
+                found = reach_dominates(space, coalition, leasts)
+            else:  # the pairs are listed once and serve every concept
+                moves = self.improvements_of(coalition)
+                ranks = space.ranks[list(coalition)][:, moves.sources]
+                found = [
+                    np.bincount(
+                        moves.sources[(least[:, moves.indices] > ranks).all(axis=0)],
+                        minlength=space.n_states,
+                    )
+                    > 0
+                    for least in leasts
+                ]
             for c, unstable in zip(concepts, found, strict=True):
                 self._stable[(c, coalition)] = ~unstable
         return self._stable[key]
 
     def escaping_targets(self, concept: str, coalition: Coalition, state: int) -> np.ndarray:
         """The coalitional improvements from ``state`` that no sanction of ``concept`` deters."""
-        s, s1 = improvement_pairs(self.space, coalition, np.array([state]))
+        s, s1 = self.pairs_of(coalition, np.array([state]))
         if concept == "SMR":
             return s1[self._smr_flags(coalition, s, s1)]
         least = self.least(concept, coalition)

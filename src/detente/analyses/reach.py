@@ -97,7 +97,7 @@ DEFAULT_COALITION_BUDGET = 1 << 23
 GROUP_STATES = 1 << 9
 
 #: Blocks of a free coalition larger than this are reduced to their maximal points.
-_FRONT_FROM = 512
+_FRONT_FROM = 1 << 12
 
 #: Booleans (targets x sources) handled at once inside a group.
 _BUDGET = 1 << 23
