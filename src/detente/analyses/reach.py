@@ -781,8 +781,10 @@ def beaten_within_reach(space: StateSpace, members: Coalition, levels: np.ndarra
 
     >>> import detente
     >>> space = detente.compile_conflict(detente.load_case("prisoners-dilemma"))
-    >>> beaten_within_reach(space, (0, 1), np.array([[2], [2]])).astype(int).tolist()
+    >>> beaten_within_reach(space, (0, 1), np.array([[1], [1]])).astype(int).tolist()
     [[1, 1, 1, 1]]
+    >>> beaten_within_reach(space, (0,), np.array([[1]])).astype(int).tolist()
+    [[1, 1, 0, 0]]
     """
     ranks = space.ranks[list(members)]
     if not free_coalition(space, members):
