@@ -152,7 +152,8 @@ class Observation:
         if self.kind == "move":
             assert self.target is not None
             what = (
-                f"{who} moved from {_phrase(space, self.source)} to {_phrase(space, self.target)}"
+                f"{who} moved from {_phrase(space, self.source)} to"
+                f" {_phrase(space, self.target)}"
             )
         else:
             what = f"{who} stayed at {_phrase(space, self.source)}"
