@@ -418,16 +418,17 @@ def test_joint_sanctions_let_a_dm_move_twice():
 
 @FAST
 @given(SMALL)
-def test_csmr_without_reachability_rows(conflict):
-    """The linear-memory fallback for very large state spaces gives the same CSMR."""
+def test_csmr_batches_of_one_state(conflict):
+    """CSMR's exact fixpoints, one state at a time, give the batched result (the batch
+    size follows the element budget)."""
     import detente.analyses.coalitions as coalitions
 
     space = compile_conflict(conflict)
     expected = analyze_coalitions(space, ["SMR"]).stable["SMR"]
-    saved = coalitions._ROWS_BUDGET
-    coalitions._ROWS_BUDGET = 0
+    saved = coalitions._BUDGET
+    coalitions._BUDGET = 0
     try:
-        fallback = analyze_coalitions(space, ["SMR"]).stable["SMR"]
+        one_by_one = analyze_coalitions(space, ["SMR"]).stable["SMR"]
     finally:
-        coalitions._ROWS_BUDGET = saved
-    assert (fallback == expected).all()
+        coalitions._BUDGET = saved
+    assert (one_by_one == expected).all()

@@ -38,8 +38,9 @@ level, for many targets at once.  A DM's targets from a state do not depend on w
 last, so each state is expanded at most once per mover: the work is linear in
 states x moves.  Nothing is ever n x n.
 
-The coalitional improvements are computed by :func:`coalitional_improvements`, a public
-function also meant for coalition stability analysis.
+The coalitional improvements come from :mod:`detente.analyses.reach`, the one home of
+coalition reachability, shared with coalition stability analysis
+(:func:`~detente.analyses.reach.coalitional_improvements`; this module re-exports it).
 
 JSON (``detente paths --format json``, :meth:`StatusQuoResult.to_json`)::
 
@@ -88,7 +89,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -96,11 +96,20 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DetenteError, ModelError, SizeLimitError
+from ..errors import DetenteError, ModelError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from ..space.steps import Change, Step
-from ..words import changes_text, dm_index
+from ..words import changes_text
+from .reach import (
+    DEFAULT_COALITION_BUDGET,
+    coalition_components,
+    coalition_members,
+    coalition_reachable,
+    coalitional_improvements,
+    free_coalition,
+    improvement_pairs,
+)
 from .stability import CONCEPTS, StabilityResult, analyze, concept_name
 
 __all__ = [
@@ -124,10 +133,6 @@ __all__ = [
 #: What a step of an evolution may be (see the module docstring).
 MOVE_MODES = ("improvements", "any", "coalitions")
 
-#: Largest number of (start, state, last member) triples a coalition's reachability search may
-#: hold before it stops with a :class:`~detente.errors.SizeLimitError`.
-DEFAULT_COALITION_BUDGET = 1 << 23
-
 Mover = tuple[int, ...]
 
 
@@ -136,6 +141,11 @@ def resolve_state(space: StateSpace, ref: Any, what: str = "state") -> int:
     """0-based index of a state given as a number (1-based), a label or an option mapping.
 
     Strings of digits are read as state numbers unless they are a complete label.
+
+    >>> import detente
+    >>> space = detente.compile_conflict(detente.load_case("prisoners-dilemma"))
+    >>> resolve_state(space, "YN"), resolve_state(space, "4")
+    (1, 3)
     """
     if isinstance(ref, np.integer):
         ref = int(ref)
@@ -143,13 +153,6 @@ def resolve_state(space: StateSpace, ref: Any, what: str = "state") -> int:
         return space.state_index(ref)
     except ModelError as exc:
         raise ModelError(f"{what}: {exc.message}", exc.loc) from None
-
-
-def _coalition(space: StateSpace, coalition: Iterable[int | str]) -> Mover:
-    members = tuple(sorted({dm_index(space, dm) for dm in coalition}))
-    if not members:
-        raise DetenteError("a coalition needs at least one decision maker")
-    return members
 
 
 def _first_occurrence(keys: np.ndarray, scratch: np.ndarray) -> np.ndarray:
@@ -167,7 +170,12 @@ def _first_occurrence(keys: np.ndarray, scratch: np.ndarray) -> np.ndarray:
 
 def labels_of(space: StateSpace, states: Sequence[int] | np.ndarray) -> list[str]:
     """Labels of many states at once (as :meth:`StateSpace.label`, vectorised when every
-    option has at most ten levels)."""
+    option has at most ten levels).
+
+    >>> import detente
+    >>> labels_of(detente.compile_conflict(detente.load_case("prisoners-dilemma")), [0, 3])
+    ['NN', 'YY']
+    """
     states = np.asarray(states, dtype=np.int64).reshape(-1)
     if space._separated_labels or states.size == 0:
         return [space.label(int(s)) for s in states]
@@ -178,247 +186,6 @@ def labels_of(space: StateSpace, states: Sequence[int] | np.ndarray) -> list[str
         chars = np.where(space.fixed[states], chars, ord("-"))
     joined = chars.astype(np.uint8).view(f"S{space.n_options}").reshape(-1)
     return [label.decode("ascii") for label in joined.tolist()]
-
-
-# -- coalitions ------------------------------------------------------------------------------
-def coalition_reachable(
-    space: StateSpace,
-    coalition: Iterable[int | str],
-    start_states: Iterable[int] | np.ndarray,
-    *,
-    improvements_only: bool = False,
-    budget: int = DEFAULT_COALITION_BUDGET,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The coalition reachable list R_H(s) of every start state s, as (start, target) pairs.
-
-    R_H(s) holds the states the members of H reach from s by a *legal sequence* of
-    unilateral moves: any member may move any number of times, never twice in a row (Fang,
-    Hipel & Kilgour 1993, the recursive definition of R_H).  s itself belongs to R_H(s) when a
-    sequence returns to it.  With ``improvements_only`` every step must be a unilateral
-    improvement of the member taking it (R+_H(s)).
-
-    ``coalition`` holds DM indices or names; ``start_states`` 0-based state indices.  The
-    result is two int64 arrays of equal length, sorted by start then target.
-
-    Breadth-first search over (start, state, last member) triples, vectorised over all
-    starts at once; raises :class:`~detente.errors.SizeLimitError` when more than ``budget``
-    triples would be held.
-    """
-    members = _coalition(space, coalition)
-    n = space.n_states
-    starts = np.unique(np.fromiter(start_states, dtype=np.int64))
-    if starts.size and (starts[0] < 0 or starts[-1] >= n):
-        raise DetenteError("start states must be 0-based state indices")
-    base = len(members) + 1  # last-member slot; len(members) = "nobody yet"
-    empty = np.zeros(0, dtype=np.int64)
-    if starts.size == 0:
-        return empty, empty
-    ranks_ext = [np.append(space.ranks[dm], np.iinfo(np.int32).min) for dm in members]
-
-    def too_many(count: int) -> None:
-        if count > budget:
-            names = ", ".join(space.dm_names[d] for d in members)
-            raise SizeLimitError(
-                f"the joint moves of coalition {{{names}}} from {starts.size:,} state(s) reach"
-                f" more than {budget:,} combinations (state, last mover); name fewer or"
-                " smaller coalitions, set a depth limit, or raise the budget"
-            )
-
-    seen = empty
-    f_origin = np.arange(starts.size, dtype=np.int64)
-    f_state = starts.copy()
-    f_last = np.full(starts.size, len(members), dtype=np.int64)
-    while f_state.size:
-        found = []
-        held = seen.size
-        for q, dm in enumerate(members):
-            moves = space.moves[dm]
-            if moves.shape[0] == 0:
-                continue
-            sel = f_last != q
-            pairs = np.unique(f_origin[sel] * n + f_state[sel])
-            too_many(held + pairs.size * moves.shape[0] // 4)
-            origin, state = pairs // n, pairs % n
-            targets = moves[:, state]
-            valid = targets < n
-            if improvements_only:
-                valid &= ranks_ext[q][targets] > space.ranks[dm][state][None, :]
-            rows, cols = np.nonzero(valid)
-            too_many(held + rows.size)
-            keys = np.unique((origin[cols] * n + targets[rows, cols]) * base + q)
-            if seen.size:
-                pos = np.minimum(np.searchsorted(seen, keys), seen.size - 1)
-                keys = keys[seen[pos] != keys]
-            found.append(keys)
-            held += keys.size
-        new = np.concatenate(found) if found else empty
-        seen = np.union1d(seen, new)
-        too_many(seen.size)
-        f_last = new % base
-        f_state = (new // base) % n
-        f_origin = new // base // n
-    pairs = np.unique(seen // base)
-    return starts[pairs // n], pairs % n
-
-
-def coalitional_improvements(
-    space: StateSpace,
-    coalition: Iterable[int | str],
-    start_states: Iterable[int] | np.ndarray,
-    *,
-    budget: int = DEFAULT_COALITION_BUDGET,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Coalitional improvements R++_H(s) of every start state s, as (start, target) pairs.
-
-    A coalitional improvement of H from s is a state t in R_H(s) (see
-    :func:`coalition_reachable`) that *every* member of H strictly prefers to s (Kilgour,
-    Hipel, Fang & Peng 2001; Inohara & Hipel 2008, "Coalition analysis in the graph model for
-    conflict resolution", Systems Engineering 11(4)).  The members' individual steps on the
-    way need not be improvements; only the end state counts.  For a single DM this is the set
-    of its unilateral improvements R+_i(s).
-
-    For a :func:`free_coalition` the reachable sets are connected components, computed once
-    (:func:`coalition_components`); otherwise :func:`coalition_reachable` searches from every
-    start.  Returns two int64 arrays (starts, targets) sorted by start then target.
-
-    >>> import detente
-    >>> space = detente.compile_conflict(detente.load_case("elmira"))
-    >>> starts, targets = coalitional_improvements(space, ["MoE", "Uniroyal"], [4])
-    >>> (targets + 1).tolist()   # from state 5, MoE and Uniroyal can jointly reach 8
-    [8]
-    """
-    members = _coalition(space, coalition)
-    if len(members) > 1 and free_coalition(space, members):
-        starts = np.unique(np.fromiter(start_states, dtype=np.int64))
-        return _component_improvements(space, members, starts, None, budget)
-    starts, targets = coalition_reachable(space, members, start_states, budget=budget)
-    better = np.ones(starts.size, dtype=bool)
-    for dm in members:
-        better &= space.ranks[dm][targets] > space.ranks[dm][starts]
-    return starts[better], targets[better]
-
-
-def free_coalition(space: StateSpace, members: Sequence[int]) -> bool:
-    """True when every option of every member may move both ways in any step, and no states
-    are merged.
-
-    Then a member moves from x to *any* other feasible state that differs from x only in its
-    own options, and its moves are symmetric.  For a coalition of two or more such members,
-    R_H(s) minus s is exactly the rest of s's connected component in the graph of the members'
-    moves: any walk in that graph becomes a legal sequence (no member twice in a row) by
-    merging two consecutive moves of one member into one move (or dropping both if they
-    return to where they started), which leaves a shorter walk with the same ends.
-    """
-    if space.merged:
-        return False
-    options = space.conflict.options
-    return all(
-        options[k].direction == "both" and options[k].step is None
-        for dm in members
-        for k in space.dm_options[dm]
-    )
-
-
-#: Components per compiled space and coalition (weak keys: a space's entry goes with it).
-_COMPONENTS: weakref.WeakKeyDictionary[StateSpace, dict[tuple[int, ...], np.ndarray]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def coalition_components(space: StateSpace, members: Sequence[int]) -> np.ndarray:
-    """Connected components of the graph of the members' unilateral moves, as the least
-    state index of each state's component (vectorised minimum-label propagation with
-    pointer jumping).  Cached per space and coalition."""
-    cache = _COMPONENTS.setdefault(space, {})
-    if tuple(members) in cache:
-        return cache[tuple(members)]
-    n = space.n_states
-    labels = np.arange(n, dtype=np.int64)
-    while True:
-        extended = np.append(labels, n)
-        new = labels.copy()
-        for dm in members:
-            table = space.moves[dm]
-            if table.shape[0]:
-                np.minimum(new, extended[table].min(axis=0), out=new)
-        new = new[new]  # pointer jumping
-        if np.array_equal(new, labels):
-            break
-        labels = new
-    cache[tuple(members)] = labels
-    return labels
-
-
-def _component_improvements(
-    space: StateSpace,
-    members: Sequence[int],
-    starts: np.ndarray,
-    skip: np.ndarray | None,
-    budget: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Coalitional improvements of a :func:`free_coalition`: (start, target) pairs with the
-    target in the start's component and better for every member.  Compares every start with
-    its component, in chunks.
-
-    With ``skip`` (a boolean mask over states, as the evolution's visited row), targets
-    where it is True are left out and every target is returned once only, with the first
-    start that improves to it."""
-    labels = coalition_components(space, members)
-    order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
-    first = np.searchsorted(sorted_labels, labels[starts], side="left")
-    last = np.searchsorted(sorted_labels, labels[starts], side="right")
-    sizes = last - first
-    work = int(sizes.sum())
-    if work > budget * 16:
-        names = ", ".join(space.dm_names[d] for d in members)
-        raise SizeLimitError(
-            f"coalition {{{names}}}: checking the joint moves from {starts.size:,} state(s)"
-            f" means {work:,} comparisons, more than {budget * 16:,}; name fewer or smaller"
-            " coalitions, set a depth limit, or raise the budget"
-        )
-    ranks = space.ranks[list(members)]
-    out_s: list[np.ndarray] = []
-    out_t: list[np.ndarray] = []
-    held = 0
-    chunk_limit = 1 << 22
-    begin = 0
-    while begin < starts.size:
-        # As many starts as fit in one chunk of comparisons (at least one).
-        total = np.cumsum(sizes[begin:])
-        end = begin + max(1, int(np.searchsorted(total, chunk_limit, side="right")))
-        count = int(sizes[begin:end].sum())
-        owner = np.repeat(np.arange(begin, end), sizes[begin:end])
-        offset = np.arange(count) - np.repeat(
-            np.cumsum(sizes[begin:end]) - sizes[begin:end], sizes[begin:end]
-        )
-        target = order[first[owner] + offset]
-        source = starts[owner]
-        keep = (ranks[:, target] > ranks[:, source]).all(axis=0)
-        if skip is not None:
-            keep &= ~skip[target]
-            found = np.flatnonzero(keep)
-            _, once = np.unique(target[found], return_index=True)
-            keep[:] = False
-            keep[found[once]] = True
-            skip[target[keep]] = True
-        out_s.append(source[keep])
-        out_t.append(target[keep])
-        held += int(keep.sum())
-        if held > budget:
-            names = ", ".join(space.dm_names[d] for d in members)
-            raise SizeLimitError(
-                f"coalition {{{names}}} has more than {budget:,} coalitional improvements from"
-                f" {starts.size:,} state(s); name fewer or smaller coalitions, set a depth"
-                " limit, or raise the budget"
-            )
-        begin = end
-    if not out_s:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    s, t = np.concatenate(out_s), np.concatenate(out_t)
-    order2 = np.lexsort((t, s))
-    return s[order2], t[order2]
 
 
 # -- the evolution (breadth-first search) ------------------------------------------------------
@@ -681,7 +448,7 @@ def _movers_for(
             for c in itertools.combinations(range(space.n_dms), size)
         ]
     else:
-        groups = sorted({_coalition(space, c) for c in coalitions})
+        groups = sorted({coalition_members(space, c) for c in coalitions})
         groups = [g for g in groups if len(g) > 1]
     return singles + groups
 
@@ -703,6 +470,11 @@ def evolution(
     steps; ``consecutive=True`` lets a mover take two steps in a row; ``coalitions`` lists the
     coalitions (DM names or indices) that may move jointly in ``"coalitions"`` mode (default:
     every group of two or more DMs).  See the module docstring for the definitions.
+
+    >>> import detente
+    >>> space = detente.compile_conflict(detente.load_case("chicken"))
+    >>> evolution(space, 0).distance.tolist(), evolution(space, 0, "any").distance.tolist()
+    ([0, 1, 1, -1], [0, 1, 1, 2])
     """
     if moves not in MOVE_MODES:
         raise DetenteError(f"unknown kind of moves {moves!r} (known: {', '.join(MOVE_MODES)})")
@@ -825,12 +597,7 @@ def _step_targets(
             new &= ranks_ext[dm][targets] > space.ranks[dm][src][None, :]
         rows, cols = np.nonzero(new)
         return cols.astype(np.int64), targets[rows, cols].astype(np.int64)
-    if free_coalition(space, mover):
-        starts, targets = _component_improvements(space, mover, src, visited.copy(), budget)
-    else:
-        starts, targets = coalitional_improvements(space, mover, src, budget=budget)
-        new = ~visited[targets]
-        starts, targets = starts[new], targets[new]
+    starts, targets = improvement_pairs(space, mover, src, skip=visited, budget=budget)
     # ``src`` holds distinct states: map each start back to its position.
     scratch[src] = np.arange(src.size, dtype=np.int64)
     return scratch[starts], targets
@@ -1025,6 +792,11 @@ def status_quo_analysis(
     defaults to the model's status quo.  ``stability`` reuses an earlier
     :func:`~detente.analyze` result (its concepts are then used).  The other arguments are
     those of :func:`evolution`.
+
+    >>> import detente
+    >>> result = status_quo_analysis(detente.load_case("prisoners-dilemma"), 0, concepts=["Nash"])
+    >>> [(t.state + 1, t.steps) for t in result.targets]   # both defect, in two steps
+    [(4, 2)]
     """
     space = as_space(model)
     if stability is None:

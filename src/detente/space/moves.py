@@ -8,7 +8,8 @@ sentinel.  Memory is linear in states x moves; nothing is ever n x n.
 
 :class:`~detente.space.StateSpace` builds its ``moves`` and ``member_moves`` here, committed
 spaces build the moves of the options left free here, and coalition analysis can build
-the moves of any option subset here.
+the moves of any option subset here, or pad its (source, target) pairs
+(:func:`padded_from_pairs`).
 
 >>> import detente
 >>> from detente.space import as_space
@@ -31,7 +32,7 @@ from ..errors import Location, SizeLimitError
 if TYPE_CHECKING:  # the state space imports this module: a type-only import avoids a cycle
     from .state_space import StateSpace
 
-__all__ = ["MOVE_CHUNK", "digits_of", "unilateral_moves"]
+__all__ = ["MOVE_CHUNK", "digits_of", "padded_from_pairs", "unilateral_moves"]
 
 #: Rows x alternatives handled at once when building moves (bounds the working memory).
 MOVE_CHUNK = 1 << 21
@@ -127,10 +128,19 @@ def unilateral_moves(
     if not pooled:
         return compact(np.concatenate(pieces, axis=1))
     pairs = np.unique(np.concatenate(edges)) if edges else np.zeros(0, dtype=np.int64)
-    src, dst = pairs // (sentinel + 1), pairs % (sentinel + 1)
-    counts = np.bincount(src, minlength=sentinel)
+    return padded_from_pairs(pairs // (sentinel + 1), pairs % (sentinel + 1), sentinel)
+
+
+def padded_from_pairs(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
+    """A padded (width, n) int32 move array from (source, target) pairs sorted by source
+    (column s lists the targets of s in the pairs' order, padded with the sentinel n).
+
+    >>> padded_from_pairs(np.array([0, 0, 2]), np.array([1, 2, 0]), 3).tolist()
+    [[1, 3, 0], [2, 3, 3]]
+    """
+    counts = np.bincount(src, minlength=n)
     width = int(counts.max()) if counts.size else 0
-    out = np.full((width, sentinel), sentinel, dtype=np.int32)
+    out = np.full((width, n), n, dtype=np.int32)
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
     out[np.arange(src.size) - first[src], src] = dst
     return out
