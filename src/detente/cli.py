@@ -465,7 +465,7 @@ def compare(
     from the status quo, and the outcomes, per solution concept."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.strategies import compare as compare_strategies
-    from .analyses.strategies import print_comparison
+    from .render.terminal import print_comparison
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -509,8 +509,8 @@ def sweep(
     """Hold an option (a dial such as sanctions, or a Y/N option) at each of its levels in
     turn and show, per solution concept, the outcome the conflict reaches."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.strategies import print_sweep
     from .analyses.strategies import sweep as sweep_option
+    from .render.terminal import print_sweep
 
     if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise DetenteError(f"--plot {plot}: give a .png, .svg or .pdf file")
@@ -570,7 +570,8 @@ def hypergame(
     hyper-equilibria (first-level hypergame); with --correct, what changes when a belief
     is corrected."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.hypergame import correct, hypergame_analysis, print_correction, print_hypergame
+    from .analyses.hypergame import correct, hypergame_analysis
+    from .render.terminal import print_correction, print_hypergame
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -666,7 +667,8 @@ def uncertainty(
     the probability that it is an equilibrium and that it is reached from the status quo,
     and for every strategy the probability of each outcome.  Ctrl-C keeps finished work."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.uncertainty import print_uncertainty, uncertainty_analysis
+    from .analyses.uncertainty import uncertainty_analysis
+    from .render.terminal import print_uncertainty
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -914,7 +916,8 @@ def graph_cmd(
     the decision maker who moves; improvements are solid, other moves dashed.
     """
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.graph import GRAPH_FORMATS, transition_graph
+    from .analyses.graph import transition_graph
+    from .render.graph_files import GRAPH_FORMATS
 
     suffix = out.suffix.lower().lstrip(".")
     if suffix not in GRAPH_FORMATS:
@@ -1003,8 +1006,10 @@ def diagnose_cmd(
     each hypothesis' fit, likelihood and posterior, the smallest change that fits the
     record, and what the posterior means for each strategy's outcomes."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.diagnose import diagnose, print_diagnosis, report_section
+    from .analyses.diagnose import diagnose
     from .io.history import load_history
+    from .render.markdown import diagnosis_markdown
+    from .render.terminal import print_diagnosis
 
     if history_path is None:
         found = bundled_history(case) if case is not None and file is None else None
@@ -1033,7 +1038,7 @@ def diagnose_cmd(
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=1))
     elif fmt == "markdown":
-        click.echo(report_section(result), nl=False)
+        click.echo(diagnosis_markdown(result), nl=False)
     else:
         print_diagnosis(result, limit=limit)
 
@@ -1207,7 +1212,8 @@ def design_cmd(
     """What would it take? The minimal commitments of a side that reach the agreement (and
     the table), ranked by probability under the belief.  Ctrl-C keeps finished work."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.design import design, print_design
+    from .analyses.design import design
+    from .render.terminal import print_design
 
     space = _compile(resolve_model(file, case), max_states)
     result = design(

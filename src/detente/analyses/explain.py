@@ -39,6 +39,7 @@ from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from ..words import describe_state, dm_index, join_words, move_phrase, state_phrase
 from .coalitions import Step, reach_tree
+from .presenting import present
 from .stability import concept_name
 
 __all__ = [
@@ -328,33 +329,9 @@ class Explanation:
         }
 
     def to_frame(self):  # -> pandas.DataFrame
-        """One row per (DM, concept, improvement); a row with no target when there is none."""
-        import pandas as pd
-
-        space = self.space
-        rows = []
-        for item in self.items:
-            base = {"dm": item.dm_name, "concept": item.concept, "stable": item.stable}
-            if not item.improvements:
-                rows.append(
-                    {**base, "improvement": None, "escapes": None, "sanction": None, "moves": ""}
-                )
-            for ui in item.improvements:
-                response = ui.sanction or ui.defeated
-                rows.append(
-                    {
-                        **base,
-                        "improvement": ui.target + 1,
-                        "escapes": ui.escapes,
-                        "sanction": response.state + 1 if ui.sanction else None,
-                        "moves": "; ".join(st.text(space) for st in response.path)
-                        if ui.sanction and response is not None
-                        else "",
-                    }
-                )
-        columns = ["dm", "concept", "stable", "improvement", "escapes", "sanction", "moves"]
-        frame = pd.DataFrame(rows).reindex(columns=columns)
-        return frame.astype({"improvement": "Int64", "sanction": "Int64", "escapes": "boolean"})
+        """One row per (DM, concept, improvement); a row with no target when there is none
+        (:func:`detente.render.frames.explanation_frame`)."""
+        return present(self, "to_frame")
 
     def text(self) -> str:
         """Every sentence, grouped by decision maker.  A DM without any unilateral
@@ -376,10 +353,7 @@ class Explanation:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        import html
-
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.text().splitlines())
-        return f"<ul>{items}</ul>" + self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
     def __str__(self) -> str:
         return self.text()
