@@ -153,7 +153,13 @@ class ConceptExplanation:
 
     # -- sentences -------------------------------------------------------------------------
     def sentences(self) -> list[str]:
-        """The explanation in plain language, one sentence per improvement and a verdict."""
+        """The explanation in plain language, one sentence per improvement and a verdict.
+
+        >>> import detente
+        >>> item = explain(detente.load_case("chicken"), "NN", 0, ["SEQ"]).items[0]
+        >>> len(item.sentences()) == len(item.improvements) + 1
+        True
+        """
         space, s, who = self.space, self.state, self.dm_name
         here = state_phrase(space, s)
         if not self.improvements:
@@ -308,6 +314,13 @@ class Explanation:
         return self.state + 1
 
     def get(self, dm: str | int, concept: str) -> ConceptExplanation:
+        """The explanation for one DM (name or 0-based index) and concept.
+
+        >>> import detente
+        >>> e = explain(detente.load_case("prisoners-dilemma"), "NN", "A", ["Nash", "GMR"])
+        >>> e.get("A", "Nash").stable, e.get(0, "gmr").stable
+        (False, True)
+        """
         index = dm_index(self.space, dm)
         name = concept_name(concept)
         for item in self.items:
@@ -316,7 +329,15 @@ class Explanation:
         raise KeyError((dm, concept))
 
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON contract of ``detente explain --format json``."""
+        """The documented JSON contract of ``detente explain --format json``.
+
+        >>> import detente
+        >>> data = explain(detente.load_case("prisoners-dilemma"), 1, "B", ["Nash"]).to_json()
+        >>> data["state"]
+        {'id': 1, 'label': 'NN', 'description': 'no option taken', 'values': [0, 0]}
+        >>> [(e["dm"], e["concept"], e["stable"]) for e in data["explanations"]]
+        [('B', 'Nash', False)]
+        """
         space, s = self.space, self.state
         return {
             "state": {
@@ -335,7 +356,14 @@ class Explanation:
 
     def text(self) -> str:
         """Every sentence, grouped by decision maker.  A DM without any unilateral
-        improvement gets one sentence for all concepts."""
+        improvement gets one sentence for all concepts.
+
+        >>> import detente
+        >>> e = explain(detente.load_case("prisoners-dilemma"), "NN", "A", ["Nash"])
+        >>> print(e.text())  # doctest: +NORMALIZE_WHITESPACE
+        From state 1 (no option taken), A would gain by taking A_defects, moving to state 2
+        (A_defects), so the state is not Nash stable for A.
+        """
         lines = []
         for dm in dict.fromkeys(item.dm for item in self.items):
             items = [item for item in self.items if item.dm == dm]
@@ -555,6 +583,14 @@ def explain(
 
     ``state`` is written as in a model file: its 1-based number, its label ('NYNYN') or a
     mapping of every option to its value.
+
+    >>> import detente
+    >>> e = explain(detente.load_case("elmira"), 5)  # an equilibrium of every concept
+    >>> all(item.stable for item in e.items), len(e.items)  # 3 DMs x 5 default concepts
+    (True, 15)
+    >>> e = explain(detente.load_case("prisoners-dilemma"), "NN", "A", ["GMR"])
+    >>> e.get("A", "GMR").sentences()[-1]
+    'So state 1 (no option taken) is GMR-stable for A: every move that would help it is deterred.'
     """
     space = as_space(model)
     s = space.state_index(state)

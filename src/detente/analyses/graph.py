@@ -94,6 +94,13 @@ class TransitionGraph:
         return "+".join(self.space.dm_names[i] for i in self.movers[k])
 
     def edge_kind(self, e: int) -> str:
+        """``"move"``, ``"improvement"`` (for the mover) or ``"coalitional improvement"``.
+
+        >>> import detente
+        >>> graph = transition_graph(detente.load_case("chicken"), moves="any")
+        >>> sorted({graph.edge_kind(e) for e in range(graph.source.size)})
+        ['improvement', 'move']
+        """
         if len(self.movers[int(self.mover[e])]) > 1:
             return "coalitional improvement"
         return "improvement" if self.is_improvement[e] else "move"
@@ -109,6 +116,12 @@ class TransitionGraph:
         return int(self.result.evolution.distance[state])
 
     def node_attributes(self, state: int) -> dict[str, Any]:
+        """The attributes of a node (0-based ``state``), as in the exports.
+
+        >>> import detente
+        >>> transition_graph(detente.load_case("chicken")).node_attributes(0)["status_quo"]
+        True
+        """
         steps = self.steps(state)
         return {
             "id": int(state) + 1,
@@ -132,7 +145,15 @@ class TransitionGraph:
 
     # -- exports -----------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
-        """Nodes and edges as documented in the module docstring."""
+        """Nodes and edges as documented in the module docstring.
+
+        >>> import detente
+        >>> data = transition_graph(detente.load_case("prisoners-dilemma")).to_json()
+        >>> data["scope"], [node["label"] for node in data["nodes"]]
+        ('neighbourhood', ['NN', 'NY', 'YY'])
+        >>> data["nodes"][2]["equilibrium"], data["nodes"][2]["steps"]
+        (['Nash', 'GMR', 'SMR', 'SEQ', 'SIM', 'SEQSIM'], 2)
+        """
         evo = self.result.evolution
         return {
             "scope": self.scope,
@@ -168,6 +189,10 @@ class TransitionGraph:
         column right of the reachable state they are a move away from, and unreachable targets
         and equilibria in a last column on the right.  Within a column, nodes are ordered by
         the mean row of their drawn predecessors (one barycentre sweep, left to right).
+
+        >>> import detente
+        >>> transition_graph(detente.load_case("prisoners-dilemma")).layout()
+        {0: (0.0, -0.0), 2: (1.0, -0.0), 3: (2.0, -0.0)}
         """
         steps = {int(s): self.steps(int(s)) for s in self.nodes}
         column: dict[int, int] = {s: d for s, d in steps.items() if d >= 0}
@@ -263,6 +288,15 @@ def transition_graph(
     Edges are every unilateral move between drawn states plus the path steps themselves
     (coalitional improvements are not unilateral moves).  ``full`` exports every state and
     move, and refuses conflicts with more than ``max_states`` states.
+
+    >>> import detente
+    >>> graph = transition_graph(detente.load_case("prisoners-dilemma"))
+    >>> [int(s) + 1 for s in graph.nodes], graph.source.size  # start, a step, the equilibrium
+    ([1, 3, 4], 4)
+    >>> [graph.edge_attributes(e)["kind"] for e in range(graph.source.size) if graph.on_path[e]]
+    ['improvement', 'improvement']
+    >>> transition_graph(detente.load_case("elmira"), full=True).nodes.size
+    9
     """
     if isinstance(model, StatusQuoResult):
         result = model
