@@ -27,7 +27,6 @@ from detente.analyses.diagnose import (
     closure,
     diagnose,
     direct_constraints,
-    report_section,
     resolve_history,
     unilateral_targets,
 )
@@ -37,6 +36,7 @@ from detente.errors import ModelError
 from detente.io.history import history_to_yaml, load_history, parse_history
 from detente.model.conflict import Conflict, Preferences
 from detente.model.history import HISTORY_FORMAT
+from detente.render.markdown import diagnosis_markdown
 
 from .conflicts import conflict_data, preferences
 from .reference import naive_model, stable
@@ -101,7 +101,7 @@ def test_north_korea_revealed_preferences_in_words(nk_diagnosis):
 def test_north_korea_report_section_has_the_diagnosis():
     history = load_history(NK_HISTORY)
     result = diagnose(detente.load_case("north-korea"), history, forecast=True)
-    text = report_section(result)
+    text = diagnosis_markdown(result)
     assert "## Reading the counterpart" in text
     assert "regime survival first" in text and "P given the record" in text
     forecast = result.forecast

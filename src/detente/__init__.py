@@ -10,6 +10,7 @@ under which solution concept.
 ['NN', 'YN', 'NY']
 """
 
+from .analyses.presenting import register as _register_renderers
 from .analyses.stability import CONCEPTS, StabilityResult, analyze, concept_name, stable_for
 from .cases import list_cases, load_case
 from .errors import DetenteError, ModelError, SizeLimitError
@@ -26,7 +27,12 @@ from .model.conflict import (
     Strategy,
     UncertainOrder,
 )
+from .render import RENDERERS as _RENDERERS
 from .space.state_space import StateSpace, compile_conflict
+
+# The results' to_frame(), _repr_html_(), draw()... find their renderers (detente.render, a
+# floor above the analyses) here, before any of them can be called.
+_register_renderers(_RENDERERS)
 
 __version__ = "0.1.0"
 

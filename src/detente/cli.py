@@ -32,6 +32,7 @@ from .errors import DetenteError, ModelError
 from .io.files import dump_model, load_model, locate_error
 from .limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES
 from .model.conflict import Conflict
+from .registry import analysis
 from .space.state_space import StateSpace, compile_conflict
 
 
@@ -160,6 +161,14 @@ def _full_width_when_piped() -> None:
     click.get_current_context().call_on_close(lambda: os.environ.pop("COLUMNS", None))
 
 
+def analysis_command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
+    """The command of the registered analysis ``name``: its name and help come from
+    :data:`detente.registry.ANALYSES`, the one list of analyses (the workbench reads it
+    too); the function supplies the options and the output."""
+    entry = analysis(name)
+    return main.command(entry.name, help=entry.command_help)
+
+
 @main.command()
 @model_argument
 @max_states_option
@@ -175,13 +184,12 @@ def validate(file: Path | None, case: str | None, max_states: int) -> None:
     )
 
 
-@main.command()
+@analysis_command("states")
 @model_argument
 @max_states_option
 @format_option("table", "json", "csv")
 @friendly
 def states(file: Path | None, case: str | None, max_states: int, fmt: str) -> None:
-    """List the feasible states with their numbers and labels."""
     space = _compile(resolve_model(file, case), max_states)
     rows = [
         {"id": s + 1, "label": space.label(s), "values": space.values[s].astype(int).tolist()}
@@ -215,7 +223,7 @@ def states(file: Path | None, case: str | None, max_states: int, fmt: str) -> No
     Console().print(table)
 
 
-@main.command("analyze")
+@analysis_command("analyze")
 @model_argument
 @max_states_option
 @concepts_option(
@@ -233,7 +241,6 @@ def analyze_cmd(
     fmt: str,
     summary: bool,
 ) -> None:
-    """Stability of every state for every decision maker, and the equilibria."""
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
     space = _compile(conflict, max_states)
@@ -323,7 +330,7 @@ def schema() -> None:
 
 
 # -- coalition analysis and explanations (detente.coalitions, detente.explain) -----------------
-@main.command("coalitions")
+@analysis_command("coalitions")
 @model_argument
 @max_states_option
 @click.option(
@@ -360,7 +367,6 @@ def coalitions_cmd(
     sanctions: str,
     fmt: str,
 ) -> None:
-    """Which equilibria coalitions can break (joint moves every member prefers), and how."""
     import numpy as np
 
     # lazy: loaded when this command runs, so `detente --help` starts fast
@@ -397,7 +403,7 @@ def coalitions_cmd(
     console.print(table)
 
 
-@main.command("explain")
+@analysis_command("explain")
 @model_argument
 @click.argument("state", required=False)
 @max_states_option
@@ -416,10 +422,6 @@ def explain_cmd(
     concepts: tuple[str, ...],
     fmt: str,
 ) -> None:
-    """Why STATE (a number or a label) is or is not stable, for each decision maker.
-
-    Usage: detente explain FILE STATE, or detente explain --case NAME STATE.
-    """
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.explain import DEFAULT_EXPLAIN_CONCEPTS, explain
 
@@ -458,7 +460,7 @@ def strategy_moves_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-@main.command()
+@analysis_command("compare")
 @model_argument
 @max_states_option
 @concepts_option(_STRATEGY_CONCEPT_HELP)
@@ -473,11 +475,9 @@ def compare(
     moves: str,
     fmt: str,
 ) -> None:
-    """Compare the model's strategies side by side: equilibria, what the conflict reaches
-    from the status quo, and the outcomes, per solution concept."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.strategies import compare as compare_strategies
-    from .analyses.strategies import print_comparison
+    from .render.terminal import print_comparison
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -488,7 +488,7 @@ def compare(
         print_comparison(result)
 
 
-@main.command()
+@analysis_command("sweep")
 @model_argument
 @max_states_option
 @click.option("--option", "option", required=True, metavar="NAME", help="The option to vary.")
@@ -518,11 +518,9 @@ def sweep(
     fmt: str,
     plot: Path | None,
 ) -> None:
-    """Hold an option (a dial such as sanctions, or a Y/N option) at each of its levels in
-    turn and show, per solution concept, the outcome the conflict reaches."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.strategies import print_sweep
     from .analyses.strategies import sweep as sweep_option
+    from .render.terminal import print_sweep
 
     if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise DetenteError(f"--plot {plot}: give a .png, .svg or .pdf file")
@@ -549,7 +547,7 @@ _HYPER_CONCEPT_HELP = (
 )
 
 
-@main.command()
+@analysis_command("hypergame")
 @model_argument
 @max_states_option
 @concepts_option(_HYPER_CONCEPT_HELP)
@@ -578,11 +576,9 @@ def hypergame(
     fmt: str,
     limit: int,
 ) -> None:
-    """Misperception: each DM's stability in the game it believes it is in, and the
-    hyper-equilibria (first-level hypergame); with --correct, what changes when a belief
-    is corrected."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.hypergame import correct, hypergame_analysis, print_correction, print_hypergame
+    from .analyses.hypergame import correct, hypergame_analysis
+    from .render.terminal import print_correction, print_hypergame
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -601,7 +597,7 @@ def hypergame(
         print_hypergame(result, limit=limit)
 
 
-@main.command()
+@analysis_command("uncertainty")
 @model_argument
 @max_states_option
 @concepts_option(_HYPER_CONCEPT_HELP)
@@ -674,11 +670,9 @@ def uncertainty(
     limit: int,
     progress: bool | None,
 ) -> None:
-    """Uncertain preferences (alternatives, uncertain order): for every state and concept
-    the probability that it is an equilibrium and that it is reached from the status quo,
-    and for every strategy the probability of each outcome.  Ctrl-C keeps finished work."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.uncertainty import print_uncertainty, uncertainty_analysis
+    from .analyses.uncertainty import uncertainty_analysis
+    from .render.terminal import print_uncertainty
 
     conflict = resolve_model(file, case)
     names = [concept_name(c) for c in concepts] or list(CONCEPTS)
@@ -708,7 +702,7 @@ def uncertainty(
 
 
 # -- inverse analysis: what would have to change (detente.inverse) ------------------------------
-@main.command("inverse")
+@analysis_command("inverse")
 @model_argument
 @max_states_option
 @click.option("--target", "target", required=True, metavar="STATE", help="Number or label.")
@@ -731,7 +725,6 @@ def inverse_cmd(
     max_changes: int,
     fmt: str,
 ) -> None:
-    """The smallest change of preferences that makes TARGET an equilibrium."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.inverse import inverse
 
@@ -815,7 +808,7 @@ def _coalition_refs(refs: tuple[str, ...]) -> list[list[str]] | None:
     return [[name.strip() for name in ref.split("+") if name.strip()] for ref in refs]
 
 
-@main.command("paths")
+@analysis_command("paths")
 @model_argument
 @max_states_option
 @_evolution_options
@@ -844,12 +837,6 @@ def paths_cmd(
     limit: int,
     summary: bool,
 ) -> None:
-    """Status quo analysis: which equilibria the conflict can reach, how, and in how many steps.
-
-    From the status quo (or --from STATE), every step is taken by one decision maker (or a
-    coalition with --moves coalitions), and nobody moves twice in a row.  For every
-    equilibrium and every --to STATE: is it reachable, and a shortest path.
-    """
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.paths import status_quo_analysis
     from .render.terminal import print_status_quo
@@ -872,7 +859,7 @@ def paths_cmd(
     print_status_quo(result, limit=limit)
 
 
-@main.command("graph")
+@analysis_command("graph")
 @model_argument
 @max_states_option
 @_evolution_options
@@ -919,14 +906,9 @@ def graph_cmd(
     neighbours: bool,
     max_targets: int,
 ) -> None:
-    """Export the transition graph (GraphML, DOT, JSON) or draw it (SVG, PNG).
-
-    By default the graph is the neighbourhood of a status quo analysis: the start, the
-    equilibria, and the states on the shortest paths between them.  Edges are coloured by
-    the decision maker who moves; improvements are solid, other moves dashed.
-    """
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.graph import GRAPH_FORMATS, transition_graph
+    from .analyses.graph import transition_graph
+    from .render.graph_files import GRAPH_FORMATS
 
     suffix = out.suffix.lower().lstrip(".")
     if suffix not in GRAPH_FORMATS:
@@ -953,7 +935,7 @@ def graph_cmd(
 
 
 # -- reading the counterpart: preferences from an observed history (detente.diagnose) ----------
-@main.command("diagnose")
+@analysis_command("diagnose")
 @model_argument
 @max_states_option
 @click.option(
@@ -1011,12 +993,11 @@ def diagnose_cmd(
     fmt: str,
     limit: int,
 ) -> None:
-    """Read preferences from what decision makers were seen to do: revealed preferences,
-    each hypothesis' fit, likelihood and posterior, the smallest change that fits the
-    record, and what the posterior means for each strategy's outcomes."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.diagnose import diagnose, print_diagnosis, report_section
+    from .analyses.diagnose import diagnose
     from .io.history import load_history
+    from .render.markdown import diagnosis_markdown
+    from .render.terminal import print_diagnosis
 
     if history_path is None:
         found = bundled_history(case) if case is not None and file is None else None
@@ -1045,7 +1026,7 @@ def diagnose_cmd(
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=1))
     elif fmt == "markdown":
-        click.echo(report_section(result), nl=False)
+        click.echo(diagnosis_markdown(result), nl=False)
     else:
         print_diagnosis(result, limit=limit)
 
@@ -1086,7 +1067,7 @@ def serve(
 
 
 # -- the case report (detente.report) ------------------------------------------------------------
-@main.command("report")
+@analysis_command("report")
 @model_argument
 @max_states_option
 @click.option(
@@ -1157,8 +1138,6 @@ def report_cmd(
     jobs: int,
     json_path: Path | None,
 ) -> None:
-    """Answer the case's questions from the analyses and write a self-contained HTML report
-    (default: the bundled North Korea case, out/report.html); print a short summary."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .report.brief import DEFAULT_REPORT_CONCEPTS, build_report
 
@@ -1191,7 +1170,7 @@ def report_cmd(
 
 
 # -- strategy design: what would it take? (detente.analyses.design) ------------------------------
-@main.command(name="design")
+@analysis_command("design")
 @model_argument
 @max_states_option
 @click.option("--side", metavar="DM[,DM]", help="Whose commitments [default: the strategies' DMs].")
@@ -1216,10 +1195,9 @@ def design_cmd(
     scheduler: str | None,
     fmt: str,
 ) -> None:
-    """What would it take? The minimal commitments of a side that reach the agreement (and
-    the table), ranked by probability under the belief.  Ctrl-C keeps finished work."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
-    from .analyses.design import design, print_design
+    from .analyses.design import design
+    from .render.terminal import print_design
 
     space = _compile(resolve_model(file, case), max_states)
     result = design(

@@ -48,6 +48,8 @@ class Analysis:
     ``quick`` analyses of small models skip the worker process; ``cached`` results are kept
     by the workbench.  ``report_section`` is the section of the case brief
     (:data:`detente.report.SECTIONS`) that this analysis supplies, if any.
+    ``command_help`` is what ``detente NAME --help`` says about the command of the same name
+    (the first sentence is its line in ``detente --help``).
     """
 
     name: str
@@ -60,6 +62,7 @@ class Analysis:
     quick: bool = False
     cached: bool = True
     report_section: str | None = None
+    command_help: str = ""
 
     @property
     def function(self) -> Callable[..., Any]:
@@ -97,6 +100,7 @@ ANALYSES: dict[str, Analysis] = {
             ("offset", "limit"),
             runs_in="inline",
             cached=False,
+            command_help="List the feasible states with their numbers and labels.",
         ),
         Analysis(
             "analyze",
@@ -108,6 +112,7 @@ ANALYSES: dict[str, Analysis] = {
             " outcome and a description of each state.",
             ("concepts",),
             quick=True,
+            command_help="Stability of every state for every decision maker, and the equilibria.",
         ),
         Analysis(
             "explain",
@@ -118,6 +123,10 @@ ANALYSES: dict[str, Analysis] = {
             " absence) behind each concept's verdict, as data and sentences.",
             ("state", "dm", "concepts"),
             runs_in="inline",
+            command_help=(
+                "Why STATE (a number or a label) is or is not stable, for each decision maker.\n\n"
+                "Usage: detente explain FILE STATE, or detente explain --case NAME STATE."
+            ),
         ),
         Analysis(
             "paths",
@@ -130,6 +139,14 @@ ANALYSES: dict[str, Analysis] = {
             _PATH_OPTIONS,
             quick=True,
             report_section="agreement",
+            command_help=(
+                "Status quo analysis: which equilibria the conflict can reach, how, and in how"
+                " many steps.\n\n"
+                "From the status quo (or --from STATE), every step is taken by one decision"
+                " maker (or a coalition with --moves coalitions), and nobody moves twice in a"
+                " row.  For every equilibrium and every --to STATE: is it reachable, and a"
+                " shortest path."
+            ),
         ),
         Analysis(
             "graph",
@@ -140,6 +157,13 @@ ANALYSES: dict[str, Analysis] = {
             _PATH_OPTIONS,
             runs_in=None,
             report_section="pictures",
+            command_help=(
+                "Export the transition graph (GraphML, DOT, JSON) or draw it (SVG, PNG).\n\n"
+                "By default the graph is the neighbourhood of a status quo analysis: the"
+                " start, the equilibria, and the states on the shortest paths between them."
+                "  Edges are coloured by the decision maker who moves; improvements are solid,"
+                " other moves dashed."
+            ),
         ),
         Analysis(
             "coalitions",
@@ -150,6 +174,10 @@ ANALYSES: dict[str, Analysis] = {
             " break, with the joint moves.",
             ("concept", "coalitions", "sanctions"),
             report_section="joint",
+            command_help=(
+                "Which equilibria coalitions can break (joint moves every member prefers), and"
+                " how."
+            ),
         ),
         Analysis(
             "compare",
@@ -161,6 +189,10 @@ ANALYSES: dict[str, Analysis] = {
             ("concepts", "moves"),
             quick=True,
             report_section="strategies",
+            command_help=(
+                "Compare the model's strategies side by side: equilibria, what the conflict"
+                " reaches from the status quo, and the outcomes, per solution concept."
+            ),
         ),
         Analysis(
             "sweep",
@@ -172,6 +204,11 @@ ANALYSES: dict[str, Analysis] = {
             ("option", "strategy", "concepts", "moves"),
             quick=True,
             report_section="dial",
+            command_help=(
+                "Hold an option (a dial such as sanctions, or a Y/N option) at each of its"
+                " levels in turn and show, per solution concept, the outcome the conflict"
+                " reaches."
+            ),
         ),
         Analysis(
             "hypergame",
@@ -184,6 +221,11 @@ ANALYSES: dict[str, Analysis] = {
             ("concepts", "correct"),
             quick=True,
             report_section="misperceptions",
+            command_help=(
+                "Misperception: each DM's stability in the game it believes it is in, and the"
+                " hyper-equilibria (first-level hypergame); with --correct, what changes when a"
+                " belief is corrected."
+            ),
         ),
         Analysis(
             "uncertainty",
@@ -195,6 +237,12 @@ ANALYSES: dict[str, Analysis] = {
             " (POST /api/jobs/uncertainty).",
             ("concepts", "method", "samples", "seed", "max_exact"),
             report_section="uncertainty",
+            command_help=(
+                "Uncertain preferences (alternatives, uncertain order): for every state and"
+                " concept the probability that it is an equilibrium and that it is reached from"
+                " the status quo, and for every strategy the probability of each outcome."
+                "  Ctrl-C keeps finished work."
+            ),
         ),
         Analysis(
             "inverse",
@@ -204,6 +252,7 @@ ANALYSES: dict[str, Analysis] = {
             "The fewest preference changes that make `target` an equilibrium (and reachable).",
             ("target", "concept", "dms", "reachable", "max_changes"),
             report_section="inverse",
+            command_help="The smallest change of preferences that makes TARGET an equilibrium.",
         ),
         Analysis(
             "diagnose",
@@ -214,6 +263,27 @@ ANALYSES: dict[str, Analysis] = {
             ("history", "dms", "concept"),
             runs_in=None,
             report_section="diagnosis",
+            command_help=(
+                "Read preferences from what decision makers were seen to do: revealed"
+                " preferences, each hypothesis' fit, likelihood and posterior, the smallest"
+                " change that fits the record, and what the posterior means for each strategy's"
+                " outcomes."
+            ),
+        ),
+        Analysis(
+            "design",
+            _A + "design:design",
+            _A + "design:DesignResult",
+            "Strategy design",
+            "The minimal commitments of a side that reach the agreement (and the table), ranked"
+            " by probability under the belief.",
+            ("side", "agreement", "table", "concepts", "max_size", "jobs", "scheduler"),
+            runs_in=None,
+            command_help=(
+                "What would it take? The minimal commitments of a side that reach the"
+                " agreement (and the table), ranked by probability under the belief.  Ctrl-C"
+                " keeps finished work."
+            ),
         ),
         Analysis(
             "report",
@@ -223,6 +293,11 @@ ANALYSES: dict[str, Analysis] = {
             "A self-contained HTML report of the model and its analyses (`html`, `filename`).",
             ("concepts",),
             cached=False,
+            command_help=(
+                "Answer the case's questions from the analyses and write a self-contained HTML"
+                " report (default: the bundled North Korea case, out/report.html); print a"
+                " short summary."
+            ),
         ),
     )
 }

@@ -78,9 +78,10 @@ from ..errors import DetenteError, ModelError
 from ..model.conflict import Conflict
 from ..space.commit import Commitment, commit
 from ..space.state_space import StateSpace, as_space
-from ..words import join_words, value_text
+from ..words import value_text
 from .parallel import LocalPool, run_dask
 from .paths import evolution
+from .presenting import present
 from .stability import concept_names
 from .strategies import outcome_table
 from .uncertainty import (
@@ -100,7 +101,6 @@ __all__ = [
     "Package",
     "default_side",
     "design",
-    "print_design",
 ]
 
 #: Analyse every commitment when there are at most this many; else bound their size.
@@ -350,7 +350,7 @@ class Package:
 
     def text(self) -> str:
         """``sanctions 3 + assurance + normalize → deal in 2 steps, P = 0.80 (Nash, SEQ)``."""
-        reach = f"{self.outcome} {_steps_text(self.steps)}"
+        reach = f"{self.outcome} {steps_words(self.steps)}"
         return f"{self.package_text()} → {reach}, {_p_text(self.probability)}"
 
     def to_json(self) -> dict[str, Any]:
@@ -372,7 +372,7 @@ def _value_words(space: StateSpace, option: int, value: str) -> str:
     return f"{name} {value}"
 
 
-def _steps_text(steps: int) -> str:
+def steps_words(steps: int) -> str:
     if steps == 0:
         return "at the status quo"
     return f"in {steps} step{'s' if steps != 1 else ''}"
@@ -475,34 +475,27 @@ class DesignResult:
         }
 
     def to_frame(self):  # -> pandas.DataFrame
-        """One row per minimal package: outcome, package, probability per concept, steps."""
-        import pandas as pd
-
-        rows = []
-        for p in self.recommendations():
-            row: dict[str, Any] = {"outcome": p.outcome, "package": p.package_text()}
-            row.update({f"P({c})": v for c, v in p.probability.items()})
-            row.update({"steps": p.steps, "gives up": p.gives_up, "size": p.size})
-            rows.append(row)
-        return pd.DataFrame(rows)
+        """One row per minimal package: outcome, package, probability per concept, steps
+        (:func:`detente.render.frames.design_frame`)."""
+        return present(self, "to_frame")
 
     def _repr_html_(self) -> str:
-        return self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
     def summary_lines(self) -> list[str]:
         """One plain line per group of minimal packages, best first: packages that differ only
         in a dial level and do equally well are written as one (``sanctions 0–4``)."""
         lines = []
         for outcome in dict.fromkeys(self.targets.values()):
-            groups = _grouped(self.space, [p for p in self.packages[outcome] if p.minimal])
+            groups = grouped_packages(self.space, [p for p in self.packages[outcome] if p.minimal])
             lines += [
-                f"{text} → {outcome} {_steps_text(p.steps)}, {_p_text(p.probability)}"
+                f"{text} → {outcome} {steps_words(p.steps)}, {_p_text(p.probability)}"
                 for text, p in groups
             ]
         return lines
 
 
-def _grouped(space: StateSpace, packages: list[Package]) -> list[tuple[str, Package]]:
+def grouped_packages(space: StateSpace, packages: list[Package]) -> list[tuple[str, Package]]:
     """Merge packages equal but for one dial's level (same probabilities and steps) into one
     line with the levels as a range or list; keeps the order of the first of each group."""
     groups: dict[Any, list[Package]] = {}
@@ -754,51 +747,3 @@ def _scenario(
         elif k:
             choices.setdefault(name, []).append(f.labels[k])
     return {"weight": round(float(weight), 6), "choices": choices}
-
-
-# -- terminal output ----------------------------------------------------------------------------
-def print_design(result: DesignResult, *, limit: int = 10, console: Any = None) -> None:
-    """The plain-language table of ``detente design``: per target outcome, the minimal
-    packages, best first."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    space = result.space
-    console.print(
-        f"[bold]{space.conflict.name or 'conflict'}[/bold]: what would it take? Commitments of"
-        f" {join_words(result.side)} ({result.analysed + result.pruned:,} of"
-        f" {result.candidates:,} searched, {len(result.scenarios)} scenario"
-        f"{'s' if len(result.scenarios) != 1 else ''} of the belief, {result.seconds:.1f} s)",
-        highlight=False,
-    )
-    for role, outcome in result.targets.items():
-        groups = _grouped(space, [p for p in result.packages[outcome] if p.minimal])
-        table = Table(title=f"to reach {outcome} ({role})", title_justify="left")
-        table.add_column("commit to")
-        table.add_column("reaches")
-        for c in result.concepts:
-            table.add_column(f"P ({c})", justify="right")
-        table.add_column("side gives up", justify="right")
-        for text, p in groups[:limit]:
-            table.add_row(
-                text,
-                f"{outcome} {_steps_text(p.steps)}",
-                *[f"{p.probability[c]:.2f}" for c in result.concepts],
-                f"{p.gives_up:.2f}",
-            )
-        if not groups:
-            within = " within the searched bound" if result.max_size is not None else ""
-            console.print(f"No commitment of {join_words(result.side)}{within} reaches {outcome}.")
-            continue
-        if len(groups) > limit:
-            table.caption = f"{len(groups) - limit} more minimal packages"
-        console.print(table)
-    console.print(
-        "A package is minimal when nothing can be dropped from it without losing a scenario"
-        " or a concept in which it works.  P: the probability, over the belief, that the"
-        " conflict reaches an equilibrium with that outcome from the status quo.",
-        highlight=False,
-    )
-    if result.note:
-        console.print(f"Note: {result.note}.", highlight=False)

@@ -86,7 +86,7 @@ from ..space.state_space import (
     preference_scores,
 )
 from ..words import describe_state, dm_index, state_phrase
-from .inverse import _representation
+from .preference_changes import preference_representation
 from .stability import concept_name, stable_for
 from .uncertainty import uncertainty_analysis
 
@@ -108,8 +108,6 @@ __all__ = [
     "history_to_yaml",
     "load_history",
     "parse_history",
-    "print_diagnosis",
-    "report_section",
     "resolve_history",
 ]
 
@@ -771,7 +769,7 @@ def minimal_change(
     if judge.explained(rank).all():
         return MinimalChange(size=0, max_changes=max_changes)
     view = _hypothesis_view(space, judge.dm, prefs, rank)
-    rep = _representation(view, judge.dm)
+    rep = preference_representation(view, judge.dm)
     result = MinimalChange(size=None, max_changes=max_changes)
     seen = {rep.start}
     frontier: list[tuple[Any, list[Any]]] = [(rep.start, [])]
@@ -1313,83 +1311,6 @@ def strategy_forecast(
     )
 
 
-# -- output ----------------------------------------------------------------------------------------
-def print_diagnosis(result: Diagnosis, *, limit: int = 12, console: Any = None) -> None:
-    """A readable terminal report of a diagnosis (rich tables)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    space = result.space
-
-    def say(text: str = "") -> None:
-        console.print(text, markup=False, highlight=False)
-
-    title = result.history.name if result.history is not None and result.history.name else "record"
-    say(f"{space.conflict.name or 'conflict'}: diagnosis of {title}")
-    say(f"Assumption: {result.assumption()}.")
-    say(f"Error model: {result.error_model()}.")
-    say()
-    say("The record:")
-    for obs in result.observations:
-        say(f"  {obs.text(space)}")
-        if obs.note:
-            say(f"      {obs.note}" + (f" [{obs.cite}]" if obs.cite else ""))
-    for d in result.dms:
-        who = space.dm_names[d.dm]
-        say()
-        say(f"== {who}: {len(d.observations)} observation(s) ==")
-        if not d.observations:
-            say(f"  The record has no move or stay of {who}.")
-        for line in result.sentences(d):
-            say(f"  {line}.")
-        if d.constraints:
-            n_strict = sum(c.strict for c in d.constraints)
-            say(
-                f"  Revealed preferences ({n_strict} strict, from moves;"
-                f" {len(d.constraints) - n_strict} weak, from stays):"
-            )
-            for c in d.constraints[:limit]:
-                say(f"    {steps_text(c.steps)}: {c.text(space)}")
-            if len(d.constraints) > limit:
-                say(f"    ... and {len(d.constraints) - limit} more (--format json lists all)")
-        if d.derived:
-            say(f"  Implied by transitivity ({len(d.derived)}):")
-            for c in d.derived[:limit]:
-                say(f"    {c.text(space)}")
-            if len(d.derived) > limit:
-                say(f"    ... and {len(d.derived) - limit} more")
-        if not d.closure.computed:
-            say("  (too many states to draw every implication)")
-        for line in d.conditions[:limit]:
-            say(f"  {line}")
-        table = Table(title=f"Hypotheses about {who}")
-        for column in ("hypothesis", "prior", "explained", "consistency", "posterior"):
-            table.add_column(column, justify="left" if column == "hypothesis" else "right")
-        table.add_column("contradicted by")
-        steps = [o.step for o in d.observations]
-        for h in sorted(d.hypotheses, key=lambda h: -h.posterior):
-            bad = [str(s) for s, ok in zip(steps, h.explained, strict=True) if not ok]
-            table.add_row(
-                h.name,
-                f"{h.prior:.2f}",
-                f"{h.n_explained}/{h.explained.size}",
-                f"{h.consistency:.2f}",
-                f"{h.posterior:.3f}",
-                ("steps " + ", ".join(bad)) if bad else "-",
-            )
-        console.print(table)
-        for h in sorted(d.hypotheses, key=lambda h: -h.posterior):
-            say(f"  '{h.name}':")
-            for reason in h.reasons:
-                if "contradicted" in reason:
-                    say(f"    {reason}")
-            if h.change is not None:
-                say(f"    minimal change: {h.change.text()}")
-    if result.forecast is not None:
-        _print_forecast(result, console)
-
-
 def forecast_rows(f: Forecast) -> list[tuple[str, str, list[float]]]:
     """(strategy, outcome, [P before, P given the record, P under each hypothesis]) for every
     outcome some weighting makes possible, strategies in the model's order."""
@@ -1403,135 +1324,3 @@ def forecast_rows(f: Forecast) -> list[tuple[str, str, list[float]]]:
             values += [f.by_hypothesis[h].get(name, {}).get(outcome, 0.0) for h in f.hypotheses]
             rows.append((name, outcome, values))
     return rows
-
-
-def _p(x: float) -> str:
-    """A probability for a table: two decimals, '<0.01' for small but possible, '0' for none."""
-    if x == 0:
-        return "0"
-    if x < 0.005:
-        return "<0.01"
-    if x > 0.995 and x < 1:
-        return ">0.99"
-    return f"{x:.2f}"
-
-
-def _print_forecast(result: Diagnosis, console: Any) -> None:
-    from rich.table import Table
-
-    f = result.forecast
-    assert f is not None
-    space = result.space
-    who = space.dm_names[f.dm]
-    table = Table(
-        title=f"Given what {who} did: the outcomes each strategy reaches ({f.concept} equilibria"
-        " reached from the status quo)"
-    )
-    table.add_column("strategy")
-    table.add_column("outcome")
-    table.add_column("P before the record", justify="right")
-    table.add_column("P given the record", justify="right")
-    for h in f.hypotheses:
-        table.add_column(f"if {h}", justify="right")
-    previous = None
-    for name, outcome, values in forecast_rows(f):
-        table.add_row(name if name != previous else "", outcome, *[_p(v) for v in values])
-        previous = name
-    console.print(table)
-    weights = ", ".join(
-        f"{h} {p:.2f} -> {q:.2f}"
-        for h, p, q in zip(f.hypotheses, f.prior_weights, f.posterior_weights, strict=True)
-    )
-    console.print(f"Weights (prior -> posterior): {weights}", markup=False, highlight=False)
-    for name, note in f.notes.items():
-        console.print(f"{name}: {note}", markup=False, highlight=False)
-
-
-def report_section(result: Diagnosis, *, limit: int = 8) -> str:
-    """The diagnosis as a Markdown section (for a case report).
-
-    >>> import detente
-    >>> from detente.cases import bundled_history
-    >>> from detente.io.history import load_history
-    >>> model = detente.load_case("north-korea")
-    >>> result = diagnose(model, load_history(bundled_history("north-korea")))
-    >>> report_section(result).splitlines()[0]
-    '## Reading the counterpart: what the record says'
-    """
-    space = result.space
-    lines: list[str] = []
-    add = lines.append
-    history = result.history
-    add("## Reading the counterpart: what the record says")
-    add("")
-    if history is not None and history.description:
-        add(" ".join(history.description.split()))
-        add("")
-    add(f"*Assumption:* {result.assumption()}. *Error model:* {result.error_model()}.")
-    add("")
-    add("| step | when | observation | source |")
-    add("|---:|---|---|---|")
-    for obs in result.observations:
-        text = obs.text(space).split(": ", 1)[1]
-        add(f"| {obs.step} | {obs.date or ''} | {text} | {obs.cite} |")
-    for d in result.dms:
-        who = space.dm_names[d.dm]
-        add("")
-        add(f"### {who}")
-        add("")
-        for line in result.sentences(d):
-            add(f"- {line}.")
-        if d.constraints:
-            add("")
-            add("Revealed preferences:")
-            add("")
-            for c in [c for c in d.constraints if c.strict][:limit]:
-                add(f"- {steps_text(c.steps)}: {c.text(space)}")
-            weak = [c for c in d.constraints if not c.strict]
-            if weak:
-                add(
-                    f"- and {len(weak)} 'at least as much' constraints from stays (e.g."
-                    f" {weak[0].text(space)})"
-                )
-        add("")
-        add("| hypothesis | prior | explained | posterior | contradicted by | minimal change |")
-        add("|---|---:|---:|---:|---|---|")
-        steps = [o.step for o in d.observations]
-        for h in sorted(d.hypotheses, key=lambda h: -h.posterior):
-            bad = ", ".join(str(s) for s, ok in zip(steps, h.explained, strict=True) if not ok)
-            change = h.change.text() if h.change is not None else ""
-            add(
-                f"| {h.name} | {h.prior:.2f} | {h.n_explained}/{h.explained.size} |"
-                f" {h.posterior:.3f} | {bad or '-'} | {change} |"
-            )
-    f = result.forecast
-    if f is not None:
-        who = space.dm_names[f.dm]
-        add("")
-        add(f"### Given what {who} did, how likely is each strategy to reach each outcome?")
-        add("")
-        add(
-            f"Outcomes of the equilibria ({f.concept}) reached from the status quo under each"
-            " strategy, before the record (prior weights) and given it (posterior weights)."
-        )
-        add("")
-        header = ["strategy", "outcome", "P before the record", "P given the record"] + [
-            f"if '{h}'" for h in f.hypotheses
-        ]
-        add("| " + " | ".join(header) + " |")
-        add("|---|---|" + "---:|" * (len(header) - 2))
-        previous = None
-        for name, outcome, values in forecast_rows(f):
-            cells = [name if name != previous else "", outcome, *[_p(v) for v in values]]
-            add("| " + " | ".join(cells) + " |")
-            previous = name
-        add("")
-        add(
-            "Weights of the hypotheses, before and given the record: "
-            + "; ".join(
-                f"{h} {p:.2f} -> {q:.2f}"
-                for h, p, q in zip(f.hypotheses, f.prior_weights, f.posterior_weights, strict=True)
-            )
-            + "."
-        )
-    return "\n".join(lines) + "\n"

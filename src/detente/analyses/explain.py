@@ -39,6 +39,7 @@ from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from ..words import describe_state, dm_index, join_words, move_phrase, state_phrase
 from .coalitions import Step, reach_tree
+from .presenting import present
 from .stability import concept_name
 
 __all__ = [
@@ -152,7 +153,13 @@ class ConceptExplanation:
 
     # -- sentences -------------------------------------------------------------------------
     def sentences(self) -> list[str]:
-        """The explanation in plain language, one sentence per improvement and a verdict."""
+        """The explanation in plain language, one sentence per improvement and a verdict.
+
+        >>> import detente
+        >>> item = explain(detente.load_case("chicken"), "NN", 0, ["SEQ"]).items[0]
+        >>> len(item.sentences()) == len(item.improvements) + 1
+        True
+        """
         space, s, who = self.space, self.state, self.dm_name
         here = state_phrase(space, s)
         if not self.improvements:
@@ -307,6 +314,13 @@ class Explanation:
         return self.state + 1
 
     def get(self, dm: str | int, concept: str) -> ConceptExplanation:
+        """The explanation for one DM (name or 0-based index) and concept.
+
+        >>> import detente
+        >>> e = explain(detente.load_case("prisoners-dilemma"), "NN", "A", ["Nash", "GMR"])
+        >>> e.get("A", "Nash").stable, e.get(0, "gmr").stable
+        (False, True)
+        """
         index = dm_index(self.space, dm)
         name = concept_name(concept)
         for item in self.items:
@@ -315,7 +329,15 @@ class Explanation:
         raise KeyError((dm, concept))
 
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON contract of ``detente explain --format json``."""
+        """The documented JSON contract of ``detente explain --format json``.
+
+        >>> import detente
+        >>> data = explain(detente.load_case("prisoners-dilemma"), 1, "B", ["Nash"]).to_json()
+        >>> data["state"]
+        {'id': 1, 'label': 'NN', 'description': 'no option taken', 'values': [0, 0]}
+        >>> [(e["dm"], e["concept"], e["stable"]) for e in data["explanations"]]
+        [('B', 'Nash', False)]
+        """
         space, s = self.space, self.state
         return {
             "state": {
@@ -328,37 +350,20 @@ class Explanation:
         }
 
     def to_frame(self):  # -> pandas.DataFrame
-        """One row per (DM, concept, improvement); a row with no target when there is none."""
-        import pandas as pd
-
-        space = self.space
-        rows = []
-        for item in self.items:
-            base = {"dm": item.dm_name, "concept": item.concept, "stable": item.stable}
-            if not item.improvements:
-                rows.append(
-                    {**base, "improvement": None, "escapes": None, "sanction": None, "moves": ""}
-                )
-            for ui in item.improvements:
-                response = ui.sanction or ui.defeated
-                rows.append(
-                    {
-                        **base,
-                        "improvement": ui.target + 1,
-                        "escapes": ui.escapes,
-                        "sanction": response.state + 1 if ui.sanction else None,
-                        "moves": "; ".join(st.text(space) for st in response.path)
-                        if ui.sanction and response is not None
-                        else "",
-                    }
-                )
-        columns = ["dm", "concept", "stable", "improvement", "escapes", "sanction", "moves"]
-        frame = pd.DataFrame(rows).reindex(columns=columns)
-        return frame.astype({"improvement": "Int64", "sanction": "Int64", "escapes": "boolean"})
+        """One row per (DM, concept, improvement); a row with no target when there is none
+        (:func:`detente.render.frames.explanation_frame`)."""
+        return present(self, "to_frame")
 
     def text(self) -> str:
         """Every sentence, grouped by decision maker.  A DM without any unilateral
-        improvement gets one sentence for all concepts."""
+        improvement gets one sentence for all concepts.
+
+        >>> import detente
+        >>> e = explain(detente.load_case("prisoners-dilemma"), "NN", "A", ["Nash"])
+        >>> print(e.text())  # doctest: +NORMALIZE_WHITESPACE
+        From state 1 (no option taken), A would gain by taking A_defects, moving to state 2
+        (A_defects), so the state is not Nash stable for A.
+        """
         lines = []
         for dm in dict.fromkeys(item.dm for item in self.items):
             items = [item for item in self.items if item.dm == dm]
@@ -376,10 +381,7 @@ class Explanation:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        import html
-
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.text().splitlines())
-        return f"<ul>{items}</ul>" + self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
     def __str__(self) -> str:
         return self.text()
@@ -581,6 +583,14 @@ def explain(
 
     ``state`` is written as in a model file: its 1-based number, its label ('NYNYN') or a
     mapping of every option to its value.
+
+    >>> import detente
+    >>> e = explain(detente.load_case("elmira"), 5)  # an equilibrium of every concept
+    >>> all(item.stable for item in e.items), len(e.items)  # 3 DMs x 5 default concepts
+    (True, 15)
+    >>> e = explain(detente.load_case("prisoners-dilemma"), "NN", "A", ["GMR"])
+    >>> e.get("A", "GMR").sentences()[-1]
+    'So state 1 (no option taken) is GMR-stable for A: every move that would help it is deterred.'
     """
     space = as_space(model)
     s = space.state_index(state)

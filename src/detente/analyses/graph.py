@@ -36,8 +36,6 @@ JSON (``detente graph ... --out FILE.json``, :meth:`TransitionGraph.to_json`)::
 
 from __future__ import annotations
 
-import json
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,16 +43,16 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DetenteError, SizeLimitError
+from ..errors import SizeLimitError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from .paths import DEFAULT_COALITION_BUDGET, StatusQuoResult, status_quo_analysis
+from .presenting import present
 from .stability import CONCEPTS
 
 __all__ = [
     "DEFAULT_MAX_DRAWN_NODES",
     "DEFAULT_MAX_GRAPH_STATES",
-    "GRAPH_FORMATS",
     "TransitionGraph",
     "transition_graph",
 ]
@@ -63,12 +61,7 @@ __all__ = [
 DEFAULT_MAX_GRAPH_STATES = 20_000
 #: Largest number of nodes drawn in a picture.
 DEFAULT_MAX_DRAWN_NODES = 150
-#: File suffixes :meth:`TransitionGraph.write` understands.
-GRAPH_FORMATS = ("graphml", "dot", "gv", "json", "svg", "png")
 
-#: Colour-blind-friendly palette (Okabe & Ito 2008), one colour per DM.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-COALITION_COLOUR = "#7F3C8D"
 #: Vertical distance between nodes of a column, in column widths.
 ROW_SPACING = 0.9
 
@@ -101,6 +94,13 @@ class TransitionGraph:
         return "+".join(self.space.dm_names[i] for i in self.movers[k])
 
     def edge_kind(self, e: int) -> str:
+        """``"move"``, ``"improvement"`` (for the mover) or ``"coalitional improvement"``.
+
+        >>> import detente
+        >>> graph = transition_graph(detente.load_case("chicken"), moves="any")
+        >>> sorted({graph.edge_kind(e) for e in range(graph.source.size)})
+        ['improvement', 'move']
+        """
         if len(self.movers[int(self.mover[e])]) > 1:
             return "coalitional improvement"
         return "improvement" if self.is_improvement[e] else "move"
@@ -116,6 +116,12 @@ class TransitionGraph:
         return int(self.result.evolution.distance[state])
 
     def node_attributes(self, state: int) -> dict[str, Any]:
+        """The attributes of a node (0-based ``state``), as in the exports.
+
+        >>> import detente
+        >>> transition_graph(detente.load_case("chicken")).node_attributes(0)["status_quo"]
+        True
+        """
         steps = self.steps(state)
         return {
             "id": int(state) + 1,
@@ -139,7 +145,15 @@ class TransitionGraph:
 
     # -- exports -----------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
-        """Nodes and edges as documented in the module docstring."""
+        """Nodes and edges as documented in the module docstring.
+
+        >>> import detente
+        >>> data = transition_graph(detente.load_case("prisoners-dilemma")).to_json()
+        >>> data["scope"], [node["label"] for node in data["nodes"]]
+        ('neighbourhood', ['NN', 'NY', 'YY'])
+        >>> data["nodes"][2]["equilibrium"], data["nodes"][2]["steps"]
+        (['Nash', 'GMR', 'SMR', 'SEQ', 'SIM', 'SEQSIM'], 2)
+        """
         evo = self.result.evolution
         return {
             "scope": self.scope,
@@ -152,150 +166,20 @@ class TransitionGraph:
         }
 
     def to_graphml(self) -> str:
-        """GraphML (http://graphml.graphdrawing.org) with typed node and edge attributes."""
-        ns = "http://graphml.graphdrawing.org/xmlns"
-        ET.register_namespace("", ns)
-        root = ET.Element(f"{{{ns}}}graphml")
-        node_keys = [
-            ("label", "string"),
-            ("number", "int"),
-            ("status_quo", "boolean"),
-            ("equilibrium", "string"),
-            ("target", "boolean"),
-            ("reachable", "boolean"),
-            ("steps", "int"),
-        ]
-        concepts = self.result.concepts
-        edge_keys = [
-            ("dm", "string"),
-            ("kind", "string"),
-            ("is_improvement", "boolean"),
-            ("on_path", "boolean"),
-        ]
-        for name, kind in node_keys:
-            ET.SubElement(
-                root,
-                f"{{{ns}}}key",
-                {"id": f"n_{name}", "for": "node", "attr.name": name, "attr.type": kind},
-            )
-        for concept in concepts:
-            ET.SubElement(
-                root,
-                f"{{{ns}}}key",
-                {
-                    "id": f"n_eq_{concept}",
-                    "for": "node",
-                    "attr.name": f"equilibrium_{concept}",
-                    "attr.type": "boolean",
-                },
-            )
-        for name, kind in edge_keys:
-            ET.SubElement(
-                root,
-                f"{{{ns}}}key",
-                {"id": f"e_{name}", "for": "edge", "attr.name": name, "attr.type": kind},
-            )
-        graph = ET.SubElement(root, f"{{{ns}}}graph", {"id": "G", "edgedefault": "directed"})
-
-        def data(parent: ET.Element, key: str, value: Any) -> None:
-            element = ET.SubElement(parent, f"{{{ns}}}data", {"key": key})
-            element.text = str(value).lower() if isinstance(value, bool) else str(value)
-
-        for s in self.nodes:
-            attrs = self.node_attributes(int(s))
-            node = ET.SubElement(graph, f"{{{ns}}}node", {"id": f"s{attrs['id']}"})
-            data(node, "n_label", attrs["label"])
-            data(node, "n_number", attrs["id"])
-            data(node, "n_status_quo", attrs["status_quo"])
-            data(node, "n_equilibrium", ",".join(attrs["equilibrium"]))
-            data(node, "n_target", attrs["target"])
-            data(node, "n_reachable", attrs["reachable"])
-            data(node, "n_steps", attrs["steps"])
-            for concept in concepts:
-                data(node, f"n_eq_{concept}", concept in attrs["equilibrium"])
-        for e in range(self.source.size):
-            attrs = self.edge_attributes(e)
-            edge = ET.SubElement(
-                graph,
-                f"{{{ns}}}edge",
-                {"id": f"e{e}", "source": f"s{attrs['source']}", "target": f"s{attrs['target']}"},
-            )
-            data(edge, "e_dm", attrs["dm"])
-            data(edge, "e_kind", attrs["kind"])
-            data(edge, "e_is_improvement", attrs["is_improvement"])
-            data(edge, "e_on_path", attrs["on_path"])
-        ET.indent(root)
-        return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+        """GraphML with typed node and edge attributes
+        (:func:`detente.render.graph_files.graphml_text`)."""
+        return present(self, "to_graphml")
 
     def to_dot(self) -> str:
         """Graphviz DOT: edges coloured by DM, improvements solid, other moves dashed, the
-        start a box, equilibria double circles, shortest-path edges bold."""
-        space = self.space
-        name = space.conflict.name or "conflict"
-        lines = [
-            f"digraph {_dot_quote(name)} {{",
-            "  rankdir=LR;",
-            '  node [fontname="Helvetica", fontsize=10];',
-            '  edge [fontname="Helvetica", fontsize=8];',
-        ]
-        for s in self.nodes:
-            attrs = self.node_attributes(int(s))
-            label = f"{attrs['id']}\\n{attrs['label']}"
-            if attrs["equilibrium"]:
-                label += "\\n" + ", ".join(attrs["equilibrium"])
-            style = ["filled"]
-            shape = "box" if attrs["status_quo"] else "ellipse"
-            if attrs["equilibrium"]:
-                shape = "doubleoctagon" if attrs["status_quo"] else "doublecircle"
-            fill = (
-                "#CFE3F5" if attrs["status_quo"] else "#FFE9A8" if attrs["equilibrium"] else "white"
-            )
-            if not attrs["reachable"]:
-                style.append("dashed")
-            lines.append(
-                f"  s{attrs['id']} [label={_dot_quote(label)}, shape={shape},"
-                f' style="{",".join(style)}", fillcolor="{fill}"];'
-            )
-        for e in range(self.source.size):
-            attrs = self.edge_attributes(e)
-            colour = self._colour(int(self.mover[e]))
-            style = "solid" if attrs["is_improvement"] else "dashed"
-            width = 2.4 if attrs["on_path"] else 1.0
-            lines.append(
-                f"  s{attrs['source']} -> s{attrs['target']} [label={_dot_quote(attrs['dm'])},"
-                f' color="{colour}", fontcolor="{colour}", style={style}, penwidth={width}];'
-            )
-        lines.append("}")
-        return "\n".join(lines) + "\n"
-
-    def _colour(self, mover: int) -> str:
-        members = self.movers[mover]
-        if len(members) > 1:
-            return COALITION_COLOUR
-        return PALETTE[members[0] % len(PALETTE)]
+        start a box, equilibria double circles, shortest-path edges bold
+        (:func:`detente.render.graph_files.dot_text`)."""
+        return present(self, "to_dot")
 
     def write(self, path: str | Path) -> Path:
-        """Write the graph in the format its suffix names (see :data:`GRAPH_FORMATS`)."""
-        path = Path(path)
-        suffix = path.suffix.lower().lstrip(".")
-        if suffix not in GRAPH_FORMATS:
-            raise DetenteError(
-                f"cannot tell the format of {path.name!r}: use one of"
-                f" {', '.join('.' + f for f in GRAPH_FORMATS)}"
-            )
-        if suffix in ("svg", "png"):
-            self.draw(path)
-            return path
-        if suffix == "graphml":
-            text = self.to_graphml()
-        elif suffix == "json":
-            text = json.dumps(self.to_json(), indent=1) + "\n"
-        else:
-            text = self.to_dot()
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        return path
+        """Write the graph in the format its suffix names: .graphml, .dot, .gv, .json, .svg or
+        .png (:func:`detente.render.graph_files.write_graph`)."""
+        return present(self, "write", path)
 
     # -- picture ------------------------------------------------------------------------------
     def layout(self) -> dict[int, tuple[float, float]]:
@@ -305,6 +189,10 @@ class TransitionGraph:
         column right of the reachable state they are a move away from, and unreachable targets
         and equilibria in a last column on the right.  Within a column, nodes are ordered by
         the mean row of their drawn predecessors (one barycentre sweep, left to right).
+
+        >>> import detente
+        >>> transition_graph(detente.load_case("prisoners-dilemma")).layout()
+        {0: (0.0, -0.0), 2: (1.0, -0.0), 3: (2.0, -0.0)}
         """
         steps = {int(s): self.steps(int(s)) for s in self.nodes}
         column: dict[int, int] = {s: d for s, d in steps.items() if d >= 0}
@@ -340,218 +228,13 @@ class TransitionGraph:
     def draw(self, path: str | Path | None = None, *, max_nodes: int = DEFAULT_MAX_DRAWN_NODES):
         """Draw the graph with matplotlib; save it to ``path`` (SVG or PNG by suffix) if given.
 
-        Returns the matplotlib Figure.  Refuses more than ``max_nodes`` nodes.
+        Returns the matplotlib Figure.  Refuses more than ``max_nodes`` nodes
+        (:func:`detente.render.plots.draw_graph`).
         """
-        if self.nodes.size > max_nodes:
-            raise SizeLimitError(
-                f"the graph has {self.nodes.size:,} nodes, too many to draw (limit"
-                f" {max_nodes}); draw a neighbourhood with fewer targets"
-            )
-        import matplotlib
-
-        if path is not None:
-            matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Circle, FancyArrowPatch, Patch
-
-        space = self.space
-        pos = self.layout()
-        xs = [x for x, _ in pos.values()]
-        ys = [y for _, y in pos.values()]
-        # Fixed scale: one data unit is ``unit`` inches on both axes, so circles stay round
-        # and arrows can stop exactly at the node outlines.
-        unit, radius, legend_width, title_height = 1.9, 0.24, 2.5, 0.45
-        x0, x1 = min(xs) - 0.55, max(xs) + 0.8
-        y0, y1 = min(ys) - 0.78, max(ys) + 0.5
-        plot_w, plot_h = (x1 - x0) * unit, (y1 - y0) * unit
-        evo = self.result.evolution
-        mode = {
-            "improvements": "unilateral improvements",
-            "any": "any unilateral moves",
-            "coalitions": "unilateral and coalitional improvements",
-        }[evo.moves]
-        title = (
-            f"{space.conflict.name or 'Conflict'}: where the conflict can go from state"
-            f" {self.start + 1} by {mode}"
-        )
-        # Wide enough for the title (about 0.1 inch per character at 12 pt).
-        if plot_w < 0.1 * len(title) + 0.3 - legend_width:
-            x1 = x0 + (0.1 * len(title) + 0.3 - legend_width) / unit  # same scale, wider
-            plot_w = (x1 - x0) * unit
-        fig_w, fig_h = plot_w + legend_width, plot_h + title_height
-        fig = plt.figure(figsize=(fig_w, fig_h), dpi=100)
-        ax = fig.add_axes((0, 0, plot_w / fig_w, plot_h / fig_h))
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_axis_off()
-        node_points = radius * unit * 72
-        # Edges first, below the nodes; opposite edges and edges within a column curve apart.
-        pairs = {(int(a), int(b)) for a, b in zip(self.source, self.target, strict=True)}
-        for e in range(self.source.size):
-            a, b = int(self.source[e]), int(self.target[e])
-            (xa, ya), (xb, yb) = pos[a], pos[b]
-            if xa == xb:  # within a column: bend round the nodes in between
-                curve = 0.3 if abs(ya - yb) <= ROW_SPACING * 1.01 else 0.6
-            else:
-                curve = 0.2 if (b, a) in pairs else 0.05
-            ax.add_patch(
-                FancyArrowPatch(
-                    (xa, ya),
-                    (xb, yb),
-                    arrowstyle="-|>",
-                    mutation_scale=14 if self.on_path[e] else 11,
-                    connectionstyle=f"arc3,rad={curve}",
-                    color=self._colour(int(self.mover[e])),
-                    linewidth=3.0 if self.on_path[e] else 1.2,
-                    linestyle="-" if self.is_improvement[e] else (0, (4, 3)),
-                    shrinkA=node_points + 1,
-                    shrinkB=node_points + 2,
-                    alpha=1.0 if self.on_path[e] else 0.75 if self.is_improvement[e] else 0.5,
-                    zorder=2 if self.on_path[e] else 1,
-                )
-            )
-        for s, (x, y) in pos.items():
-            attrs = self.node_attributes(s)
-            important = bool(attrs["equilibrium"]) or attrs["target"]
-            face = "#CFE3F5" if attrs["status_quo"] else "#FFE9A8" if important else "white"
-            edge = "#1F3B57" if attrs["status_quo"] else "#B8860B" if important else "#555555"
-            ax.add_patch(
-                Circle(
-                    (x, y),
-                    radius,
-                    facecolor=face,
-                    edgecolor=edge,
-                    linewidth=2.8 if important or attrs["status_quo"] else 1.2,
-                    linestyle="-" if attrs["reachable"] else (0, (3, 2)),
-                    zorder=3,
-                )
-            )
-            ax.text(
-                x,
-                y + 0.06,
-                str(attrs["id"]),
-                ha="center",
-                va="center",
-                fontsize=13,
-                fontweight="bold",
-                zorder=4,
-            )
-            long_label = len(attrs["label"]) > 8
-            ax.text(
-                x,
-                y - 0.09,
-                attrs["label"],
-                ha="center",
-                va="center",
-                fontsize=6.5 if long_label else 8,
-                family="monospace",
-                zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
-                if long_label
-                else None,
-            )
-            notes = []
-            if attrs["status_quo"]:
-                notes.append("start")
-            if attrs["equilibrium"]:
-                notes.append(_concepts_text(attrs["equilibrium"], self.result.concepts))
-            if attrs["target"]:
-                notes.append("target")
-            if important and not attrs["reachable"]:
-                notes.append("not reachable")
-            if notes:
-                ax.text(
-                    x,
-                    y - radius - 0.05,
-                    "\n".join(notes),
-                    ha="center",
-                    va="top",
-                    fontsize=8,
-                    color="#333333",
-                    zorder=4,
-                )
-        # Column headings.
-        last_reachable = max(self.steps(s) for s in pos)
-        for c in sorted({round(x) for x in xs}):
-            if c <= last_reachable:
-                heading = "start" if c == 0 else f"after {c} step{'s' if c > 1 else ''}"
-            elif all(
-                self.steps(s) < 0 and (self.equilibrium_of(s) or self.is_target(s))
-                for s, (x, _) in pos.items()
-                if round(x) == c
-            ):
-                heading = "not reachable"
-            else:
-                heading = ""
-            ax.text(c, y1 - 0.12, heading, ha="center", va="top", fontsize=9.5, color="#555555")
-        handles: list[Any] = [
-            Line2D([], [], color=self._colour(k), lw=2.4, label=self.mover_name(k))
-            for k in sorted({int(m) for m in self.mover})
-        ]
-        handles += [
-            Line2D([], [], color="#555555", lw=1.2, label="improvement for the mover"),
-            Line2D([], [], color="#555555", lw=1.2, ls=(0, (4, 3)), label="other move"),
-            Line2D([], [], color="#555555", lw=3.0, label="on a shortest path"),
-            Patch(facecolor="#CFE3F5", edgecolor="#1F3B57", lw=2, label="start (status quo)"),
-            Patch(facecolor="#FFE9A8", edgecolor="#B8860B", lw=2, label="equilibrium / target"),
-            Patch(
-                facecolor="white",
-                edgecolor="#555555",
-                lw=1.2,
-                ls=(0, (3, 2)),
-                label="not reachable",
-            ),
-        ]
-        fig.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(plot_w / fig_w, plot_h / fig_h),
-            fontsize=9,
-            frameon=False,
-            title="moves by",
-            title_fontsize=9,
-            alignment="left",
-        )
-        fig.text(
-            0.012,
-            1 - 0.1 / fig_h,
-            title,
-            ha="left",
-            va="top",
-            fontsize=12,
-        )
-        if path is not None:
-            path = Path(path)
-            fmt = path.suffix.lower().lstrip(".")
-            tmp = path.with_name(path.name + ".tmp")
-            fig.savefig(tmp, format=fmt, dpi=150 if fmt == "png" else None)
-            tmp.replace(path)
-            plt.close(fig)
-        return fig
+        return present(self, "draw", path, max_nodes=max_nodes)
 
     def _repr_svg_(self) -> str | None:
-        if self.nodes.size > DEFAULT_MAX_DRAWN_NODES:
-            return None
-        import io
-
-        import matplotlib.pyplot as plt
-
-        fig = self.draw()
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", bbox_inches="tight")
-        plt.close(fig)
-        return buffer.getvalue()
-
-
-def _concepts_text(concepts: list[str], all_concepts: list[str]) -> str:
-    if len(concepts) == len(all_concepts) and len(concepts) > 1:
-        return "equilibrium (all)"
-    return "eq.: " + ", ".join(concepts)
-
-
-def _dot_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\\\\n", "\\n") + '"'
+        return present(self, "_repr_svg_")
 
 
 def _unilateral_edges(
@@ -605,6 +288,15 @@ def transition_graph(
     Edges are every unilateral move between drawn states plus the path steps themselves
     (coalitional improvements are not unilateral moves).  ``full`` exports every state and
     move, and refuses conflicts with more than ``max_states`` states.
+
+    >>> import detente
+    >>> graph = transition_graph(detente.load_case("prisoners-dilemma"))
+    >>> [int(s) + 1 for s in graph.nodes], graph.source.size  # start, a step, the equilibrium
+    ([1, 3, 4], 4)
+    >>> [graph.edge_attributes(e)["kind"] for e in range(graph.source.size) if graph.on_path[e]]
+    ['improvement', 'improvement']
+    >>> transition_graph(detente.load_case("elmira"), full=True).nodes.size
+    9
     """
     if isinstance(model, StatusQuoResult):
         result = model

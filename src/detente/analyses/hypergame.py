@@ -53,7 +53,6 @@ True
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +68,7 @@ from ..space.state_space import (
     dense_rank,
     preference_scores,
 )
+from .presenting import present
 from .stability import CONCEPTS, StabilityResult, analyze, concept_name, concept_names, stable_for
 
 __all__ = [
@@ -315,18 +315,9 @@ class HypergameResult:
 
     def to_frame(self):  # -> pandas.DataFrame
         """One row per state: per concept, stability per DM in its own game and in the true
-        game, hyper-equilibrium and true equilibrium."""
-        import pandas as pd
-
-        space = self.space
-        data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
-        for concept in self.concepts:
-            for i, dm in enumerate(space.dm_names):
-                data[(concept, dm, "own game")] = self.perceived[concept][i]
-                data[(concept, dm, "true game")] = self.true.stable[concept][i]
-            data[(concept, "hyper-equilibrium", "")] = self.perceived[concept].all(axis=0)
-            data[(concept, "true equilibrium", "")] = self.true.stable[concept].all(axis=0)
-        return pd.DataFrame(data).set_index("state")
+        game, hyper-equilibrium and true equilibrium
+        (:func:`detente.render.frames.hypergame_frame`)."""
+        return present(self, "to_frame")
 
     def summary(self) -> str:
         lines = []
@@ -337,8 +328,7 @@ class HypergameResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        text = "<br>".join(html.escape(line) for line in self.summary().splitlines())
-        return f"<p>{text}</p>"
+        return present(self, "_repr_html_")
 
 
 def _analyse(
@@ -487,8 +477,7 @@ class Correction:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        text = "<br>".join(html.escape(line) for line in self.summary().splitlines())
-        return f"<p>{text}</p>"
+        return present(self, "_repr_html_")
 
 
 def correct(
@@ -513,110 +502,3 @@ def correct(
     before = _analyse(space, chosen, ())
     after = _analyse(space, chosen, dropped, before.true)
     return Correction(before=before, after=after, corrected=dropped)
-
-
-# -- terminal output -------------------------------------------------------------------------
-def _numbers(states: np.ndarray, limit: int, shown: set[int]) -> str:
-    """State numbers (1-based), at most ``limit``; remembers which were shown."""
-    shown.update(int(s) for s in states[:limit])
-    more = f" (+{states.size - limit} more)" if states.size > limit else ""
-    return (", ".join(str(int(s) + 1) for s in states[:limit]) or "none") + more
-
-
-def _legend(space: StateSpace, shown: set[int], console: Any) -> None:
-    if not shown:
-        return
-    console.print("States: " + ", ".join(space.option_names), markup=False, highlight=False)
-    for s in sorted(shown):
-        console.print(f"  {s + 1:>6}  {space.label(s)}", markup=False, highlight=False)
-
-
-def _describe_perceptions(result: HypergameResult) -> list[str]:
-    lines = []
-    for p in result.space.conflict.perceptions:
-        parts = []
-        if p.preferences:
-            parts.append(f"believes other preferences of {', '.join(p.preferences)}")
-        if p.unaware_of:
-            parts.append(f"unaware of {', '.join(p.unaware_of)}")
-        status = " [corrected]" if p.name in result.corrected else ""
-        lines.append(f"{p.holder}: {p.name!r}{status} ({'; '.join(parts) or 'no change'})")
-    return lines
-
-
-def print_hypergame(result: HypergameResult, *, limit: int = 8, console: Any = None) -> None:
-    """A readable terminal report (rich tables) of a hypergame analysis."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    space = result.space
-    lines = _describe_perceptions(result)
-    console.print("[bold]Perceptions[/bold]" if lines else "The model has no perceptions.")
-    for line in lines:
-        console.print(f"  {line}", markup=False, highlight=False)
-    table = Table(title="Hyper-equilibria: states stable for every DM in its own perceived game")
-    table.add_column("concept")
-    table.add_column("true eq.", justify="right")
-    table.add_column("hyper-eq.", justify="right")
-    table.add_column("only in the hypergame")
-    table.add_column("only in the true game")
-    for i in result.misperceiving:
-        table.add_column(f"{space.dm_names[i]} expects", justify="right")
-    shown: set[int] = set()
-    for concept in result.concepts:
-        hyper = result.hyper_equilibria(concept)
-        true = result.true_equilibria(concept)
-        table.add_row(
-            concept,
-            str(true.size),
-            str(hyper.size),
-            _numbers(np.setdiff1d(hyper, true), limit, shown),
-            _numbers(np.setdiff1d(true, hyper), limit, shown),
-            *[str(result.expected_equilibria(concept, i).size) for i in result.misperceiving],
-        )
-    console.print(table)
-    if result.misperceiving:
-        console.print(
-            "'expects': equilibria of that DM's own perceived game (what it believes will last)",
-            markup=False,
-            highlight=False,
-        )
-    _legend(space, shown, console)
-
-
-def print_correction(correction: Correction, *, limit: int = 8, console: Any = None) -> None:
-    """A readable terminal report of :func:`correct`."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    space = correction.space
-    for line in _describe_perceptions(correction.after):
-        console.print(f"  {line}", markup=False, highlight=False)
-    table = Table(title=f"If corrected: {', '.join(correction.corrected)}")
-    table.add_column("concept")
-    table.add_column("hyper-eq. before", justify="right")
-    table.add_column("after", justify="right")
-    table.add_column("become hyper-equilibria")
-    table.add_column("stop being hyper-equilibria")
-    holders = correction.before.misperceiving
-    for i in holders:
-        table.add_column(f"{space.dm_names[i]} now also expects")
-        table.add_column(f"{space.dm_names[i]} no longer expects")
-    shown: set[int] = set()
-    for concept in correction.concepts:
-        cells = []
-        for i in holders:
-            gained, lost = correction.expected_changes(concept, i)
-            cells += [_numbers(gained, limit, shown), _numbers(lost, limit, shown)]
-        table.add_row(
-            concept,
-            str(correction.before.hyper_equilibria(concept).size),
-            str(correction.after.hyper_equilibria(concept).size),
-            _numbers(correction.became(concept), limit, shown),
-            _numbers(correction.stopped(concept), limit, shown),
-            *cells,
-        )
-    console.print(table)
-    _legend(space, shown, console)

@@ -21,7 +21,7 @@ engine as every other analysis (only the changed DM's ranks are recomputed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,30 +29,16 @@ import numpy as np
 
 from ..errors import DetenteError
 from ..model.conflict import Conflict
-from ..model.statements import parse_statement
 from ..space.state_space import (
     StateSpace,
     as_space,
-    dense_rank,
-    prioritization_scores,
 )
 from .paths import evolution
+from .preference_changes import PreferenceChange, preference_representation
+from .presenting import present
 from .stability import concept_name, stable_for
 
 __all__ = ["InverseResult", "PreferenceChange", "inverse"]
-
-
-@dataclass(frozen=True)
-class PreferenceChange:
-    """One elementary change of one DM's preferences."""
-
-    dm: str
-    kind: str  # "move statement" or "swap states"
-    detail: dict[str, Any]
-    sentence: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"dm": self.dm, "kind": self.kind, **self.detail, "sentence": self.sentence}
 
 
 @dataclass
@@ -118,102 +104,15 @@ class InverseResult:
         }
 
     def to_frame(self):  # -> pandas.DataFrame
-        import pandas as pd
-
-        rows = [
-            {"solution": k + 1, "dm": c.dm, "kind": c.kind, "change": c.sentence}
-            for k, solution in enumerate(self.solutions)
-            for c in solution
-        ]
-        return pd.DataFrame(rows, columns=["solution", "dm", "kind", "change"])
+        """One row per change of each minimal solution
+        (:func:`detente.render.frames.inverse_frame`)."""
+        return present(self, "to_frame")
 
     def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
 
 # -- preference representations ---------------------------------------------------------
-
-
-class _Prioritization:
-    """A DM's statements; a profile is the order in which they are weighed."""
-
-    def __init__(self, space: StateSpace, dm: int) -> None:
-        prefs = space.conflict.decision_makers[dm].preferences
-        self.texts = list(prefs.prioritization or [])
-        index = space.conflict.option_index
-        levels = {o.name: o.top for o in space.conflict.options}
-        self.truth = np.stack(
-            [parse_statement(t, index, levels).evaluate(space.values) for t in self.texts], axis=1
-        )
-        self.start: tuple[int, ...] = tuple(range(len(self.texts)))
-        self.dm_name = space.dm_names[dm]
-
-    def ranks(self, order: tuple[int, ...]) -> np.ndarray:
-        return dense_rank(prioritization_scores(self.truth[:, list(order)]))
-
-    def neighbours(
-        self, order: tuple[int, ...]
-    ) -> Iterator[tuple[tuple[int, ...], PreferenceChange]]:
-        k = len(order)
-        for p in range(k):
-            for q in range(k):
-                if p == q:
-                    continue
-                moved = list(order)
-                statement = moved.pop(p)
-                moved.insert(q, statement)
-                text = self.texts[statement]
-                if q < p:
-                    other = self.texts[order[q]]
-                    words = f"ranked '{text}' above '{other}'"
-                else:
-                    other = self.texts[order[q]]
-                    words = f"ranked '{text}' below '{other}'"
-                change = PreferenceChange(
-                    dm=self.dm_name,
-                    kind="move statement",
-                    detail={"statement": text, "from_position": p + 1, "to_position": q + 1},
-                    sentence=f"if {self.dm_name} {words}",
-                )
-                yield tuple(moved), change
-
-
-class _Ranking:
-    """A DM's ranking as levels; a profile is a tuple of levels per state."""
-
-    def __init__(self, space: StateSpace, dm: int) -> None:
-        self.space = space
-        self.start = tuple(int(r) for r in space.ranks[dm])
-        self.dm_name = space.dm_names[dm]
-
-    def ranks(self, levels: tuple[int, ...]) -> np.ndarray:
-        return dense_rank(np.asarray(levels))
-
-    def neighbours(
-        self, levels: tuple[int, ...]
-    ) -> Iterator[tuple[tuple[int, ...], PreferenceChange]]:
-        arr = np.asarray(levels)
-        space = self.space
-        for x in range(arr.size):
-            # Swap x with every state exactly one level below it.
-            for y in np.flatnonzero(arr == arr[x] - 1):
-                swapped = arr.copy()
-                swapped[x], swapped[y] = arr[y], arr[x]
-                change = PreferenceChange(
-                    dm=self.dm_name,
-                    kind="swap states",
-                    detail={"up": int(y) + 1, "down": int(x) + 1},
-                    sentence=(
-                        f"if {self.dm_name} preferred state {y + 1} ({space.label(int(y))})"
-                        f" to state {x + 1} ({space.label(int(x))})"
-                    ),
-                )
-                yield tuple(int(v) for v in swapped), change
-
-
-def _representation(space: StateSpace, dm: int) -> _Prioritization | _Ranking:
-    prefs = space.conflict.decision_makers[dm].preferences
-    return _Prioritization(space, dm) if prefs.prioritization else _Ranking(space, dm)
 
 
 # -- search -------------------------------------------------------------------------------
@@ -269,7 +168,7 @@ def inverse(
     if reachable and space.status_quo is None:
         raise DetenteError("the model has no status quo, so reachability cannot be required")
     chosen = [space.dm_names.index(name) for name in names]
-    reps = {dm: _representation(space, dm) for dm in chosen}
+    reps = {dm: preference_representation(space, dm) for dm in chosen}
     result = InverseResult(
         space=space,
         target=target_index,

@@ -21,6 +21,7 @@ from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from .costs import CostEstimate, estimate_cost, over_budget
+from .presenting import present
 
 #: Concepts in the order they are reported.
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
@@ -208,20 +209,12 @@ class StabilityResult:
         }
 
     def to_frame(self):  # -> pandas.DataFrame
-        """One row per state: number, label, and a column per (concept, DM) plus equilibrium."""
-        import pandas as pd
-
-        space = self.space
-        data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
-        for concept, arr in self.stable.items():
-            for i, dm in enumerate(space.dm_names):
-                data[(concept, dm)] = arr[i]
-            data[(concept, "equilibrium")] = arr.all(axis=0)
-        frame = pd.DataFrame(data).set_index("state")
-        return frame
+        """One row per state: number, label, and a column per (concept, DM) plus equilibrium
+        (:func:`detente.render.frames.stability_frame`)."""
+        return present(self, "to_frame")
 
     def _repr_html_(self) -> str:
-        return self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
 
 def analyze(

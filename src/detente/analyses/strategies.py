@@ -45,7 +45,6 @@ same state has the same number under every strategy.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -62,6 +61,7 @@ from ..space.state_space import StateSpace, as_space
 from ..space.steps import Step
 from ..words import value_text
 from .paths import evolution
+from .presenting import present
 from .stability import CONCEPTS, analyze, concept_name, concept_names
 
 __all__ = [
@@ -80,9 +80,6 @@ __all__ = [
     "compare",
     "outcome_table",
     "outcomes_of",
-    "plot_sweep",
-    "print_comparison",
-    "print_sweep",
     "sweep",
 ]
 
@@ -477,11 +474,12 @@ class ComparisonResult:
         }
 
     def to_frame(self):  # -> pandas.DataFrame
-        """One row per (strategy, concept): counts, nearest reachable equilibrium, verdict."""
-        return _frame(self.strategies, "strategy", lambda r: r.name)
+        """One row per (strategy, concept): counts, nearest reachable equilibrium, verdict
+        (:func:`detente.render.frames.comparison_frame`)."""
+        return present(self, "to_frame")
 
     def _repr_html_(self) -> str:
-        return _html_intro(self.space, self.moves) + self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
 
 def _outcome_json(space: StateSpace) -> list[dict[str, str]]:
@@ -489,48 +487,6 @@ def _outcome_json(space: StateSpace) -> list[dict[str, str]]:
         {"name": o.name, "description": o.description, "when": o.when}
         for o in space.conflict.outcomes
     ]
-
-
-def _frame(reports: Sequence[StrategyReport], key: str, value_of):  # -> pandas.DataFrame
-    import pandas as pd
-
-    rows = []
-    for report in reports:
-        for concept, rep in report.concepts.items():
-            reached = rep.steps[rep.steps >= 0]
-            rows.append(
-                {
-                    key: value_of(report),
-                    "concept": concept,
-                    "commitment": report.commitment_text,
-                    "equilibria": rep.count,
-                    "reachable": rep.reachable_count if rep.has_start else None,
-                    "nearest steps": int(reached.min()) if reached.size else None,
-                    "outcomes reachable": ", ".join(rep.outcomes_reachable),
-                    "outcomes of all equilibria": ", ".join(rep.outcomes_all),
-                    "verdict": rep.verdict if report.note is None else report.note,
-                }
-            )
-    columns = [
-        key,
-        "concept",
-        "commitment",
-        "equilibria",
-        "reachable",
-        "nearest steps",
-        "outcomes reachable",
-        "outcomes of all equilibria",
-        "verdict",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in ("reachable", "nearest steps"):
-        frame[column] = frame[column].astype("Int64")
-    return frame.set_index([key, "concept"])
-
-
-def _html_intro(space: StateSpace, moves: str) -> str:
-    name = html.escape(space.conflict.name or "conflict")
-    return f"<p><b>{name}</b>: evolution by {html.escape(moves)} from the status quo.</p>"
 
 
 def compare(
@@ -640,16 +596,16 @@ class SweepResult:
         }
 
     def to_frame(self):  # -> pandas.DataFrame
-        """One row per (level, concept)."""
-        lookup = {id(row): level for level, row in zip(self.levels, self.rows, strict=True)}
-        return _frame(self.rows, "level", lambda r: lookup[id(r)])
+        """One row per (level, concept) (:func:`detente.render.frames.sweep_frame`)."""
+        return present(self, "to_frame")
 
     def _repr_html_(self) -> str:
-        return _html_intro(self.space, self.moves) + self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
     def plot(self, path: str | Path | None = None):  # -> matplotlib Figure
-        """See :func:`plot_sweep`."""
-        return plot_sweep(self, path)
+        """Outcome against level per concept, saved to ``path`` when given
+        (:func:`detente.render.plots.plot_sweep`)."""
+        return present(self, "plot", path)
 
 
 def _cell(row: StrategyReport, report: ConceptReport, reachable: bool) -> list[str]:
@@ -716,216 +672,3 @@ def sweep(
         within=within,
         rows=rows,
     )
-
-
-# -- plot -------------------------------------------------------------------------------------
-#: Outcome colours in the model's order (list outcomes from best to worst for a green-to-red
-#: reading), then more distinct colours for longer lists.
-_PALETTE = (
-    "#3d9a5b",  # green
-    "#4f86c6",  # blue
-    "#e3a33b",  # amber
-    "#c9483a",  # red
-    "#8e63b5",  # purple
-    "#3fa7a7",  # teal
-    "#d477a8",  # pink
-    "#8c7a4b",  # olive
-)
-#: Colours of cells that have no outcome to show, and of the ``other`` outcome.
-_SPECIAL = {
-    OTHER: "#a6a6a6",
-    "none reachable": "#ffffff",
-    "no equilibrium": "#ffffff",
-    "no status quo": "#ffffff",
-    "status quo infeasible": "#ffffff",
-    "infeasible": "#ffffff",
-}
-
-
-def plot_sweep(result: SweepResult, path: str | Path | None = None):  # -> matplotlib Figure
-    """Outcome against level, per concept: two grids (x = level, y = concept), saved to
-    ``path`` (.png or .svg; the suffix picks the format) when given.
-
-    Top: outcomes of the equilibria reachable from the committed status quo; bottom:
-    outcomes of all equilibria.  A cell is split into one band per outcome, coloured and
-    named; white cells say why there is none (e.g. ``none reachable``).
-    """
-    # The object-oriented API only: no pyplot state, no backend switching.
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch, Rectangle
-
-    views = [
-        (
-            "outcomes the conflict reaches from the status quo (equilibria reachable by"
-            f" {result.moves})",
-            result.cells(reachable=True),
-        ),
-        ("outcomes of all equilibria", result.cells(reachable=False)),
-    ]
-    colours = {name: _PALETTE[k % len(_PALETTE)] for k, name in enumerate(result.outcomes)}
-    colours.update(_SPECIAL)
-    n_levels, n_concepts = len(result.levels), len(result.concepts)
-    most = max(len(cell) for _, grid in views for row in grid.values() for cell in row)
-    row_height = max(0.45, 0.2 * most + 0.1)
-    width = max(7.0, 0.9 * n_levels + 2.0)
-    height = 1.6 + 2 * (row_height * n_concepts + 0.5)
-    fig = Figure(figsize=(width, height), layout="constrained")
-    axes = fig.subplots(2, 1)
-    for ax, (title, grid) in zip(axes, views, strict=True):
-        for y, concept in enumerate(result.concepts):
-            for x, cell in enumerate(grid[concept]):
-                band = 1.0 / len(cell)
-                for b, name in enumerate(cell):
-                    top = y - 0.5 + b * band
-                    ax.add_patch(
-                        Rectangle(
-                            (x - 0.5, top),
-                            1.0,
-                            band,
-                            facecolor=colours.get(name, "#ffffff"),
-                            edgecolor="none",
-                        )
-                    )
-                    special = name in _SPECIAL and name != OTHER
-                    ax.text(
-                        x,
-                        top + band / 2,
-                        name.replace(" ", "\n") if special else name,
-                        ha="center",
-                        va="center",
-                        fontsize=7 if len(cell) < 4 else 6,
-                        color="#555555" if special else _ink(colours.get(name, "#ffffff")),
-                        fontweight="normal" if special else "bold",
-                    )
-        ax.set_xlim(-0.5, n_levels - 0.5)
-        ax.set_ylim(n_concepts - 0.5, -0.5)
-        ax.set_yticks(range(n_concepts), result.concepts)
-        ax.set_xticks(range(n_levels), [result.level_text(v) for v in result.levels])
-        ax.set_xticks(np.arange(-0.5, n_levels), minor=True)
-        ax.set_yticks(np.arange(-0.5, n_concepts), minor=True)
-        ax.grid(which="minor", color="#444444", linewidth=1.2)
-        ax.tick_params(which="minor", length=0)
-        ax.tick_params(which="major", length=0)
-        ax.set_title(title, fontsize=9, loc="left")
-        ax.set_xlabel(f"{result.option} held at", fontsize=9)
-    name = result.space.conflict.name or "conflict"
-    within = f", with {result.within!r} held" if result.within else ""
-    fig.suptitle(f"{name}: outcome against {result.option}{within}", fontsize=11)
-    shown = _unique(n for _, grid in views for row in grid.values() for cell in row for n in cell)
-    handles = [
-        Patch(facecolor=colours[n], edgecolor="#444444", label=n)
-        for n in [*result.outcomes, OTHER]
-        if n in shown
-    ]
-    if handles:
-        fig.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncol=min(6, len(handles)),
-            fontsize=8,
-            frameon=False,
-        )
-    if path is not None:
-        fig.savefig(path, dpi=150)
-    return fig
-
-
-# -- terminal output --------------------------------------------------------------------------
-def print_comparison(result: ComparisonResult, *, console: Any = None) -> None:
-    """The side-by-side table of ``detente compare``: one column per strategy."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    space = result.space
-    console.print(
-        f"[bold]{space.conflict.name or 'conflict'}[/bold]: strategies compared"
-        f" (status quo analysis by {result.moves}; states numbered as in the full model)"
-    )
-    table = Table(show_lines=True)
-    table.add_column("", style="bold")
-    for report in result.strategies:
-        table.add_column(report.name, overflow="fold", ratio=1)
-    table.add_row(
-        "commits to", *["\n".join(r.commitment_text.split(", ")) for r in result.strategies]
-    )
-    table.add_row("starts at", *[_start_text(r) for r in result.strategies])
-    for concept in result.concepts:
-        table.add_row(concept, *[_concept_text(r, concept) for r in result.strategies])
-    console.print(table)
-    if space.status_quo is not None:
-        console.print(
-            "Each concept row: the outcomes of the equilibria the conflict reaches from the"
-            " status quo (with the commitment applied), fewest steps first; dimmed, how many"
-            " equilibria there are and how many are reachable."
-        )
-    if not result.outcomes:
-        console.print("The model defines no outcomes: every state is 'other'.")
-
-
-def _start_text(report: StrategyReport) -> str:
-    if report.start is None:
-        return report.note or "no status quo"
-    return (
-        f"state {report.start + 1}: {', '.join(report.start_outcomes)}\n"
-        f"[dim]{report.start_label}\n{report.reachable_states:,} of {report.n_states:,}"
-        " states reachable[/dim]"
-    )
-
-
-def _concept_text(report: StrategyReport, concept: str) -> str:
-    if report.n_states == 0:
-        return "—"
-    rep = report.concepts[concept]
-    verdict = rep.verdict
-    if verdict.startswith("reaches: "):
-        lines = verdict.removeprefix("reaches: ").split(", ")
-    else:
-        lines = [verdict]
-    count = f"{rep.count:,} eq."
-    if rep.has_start:
-        count += f", {rep.reachable_count:,} reachable"
-    return "\n".join(lines) + f"\n[dim]{count}[/dim]"
-
-
-def print_sweep(result: SweepResult, *, console: Any = None) -> None:
-    """The table of ``detente sweep``: one row per level, one column per concept."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    space = result.space
-    within = f", with {result.within!r} held" if result.within else ""
-    console.print(
-        f"[bold]{space.conflict.name or 'conflict'}[/bold]: {result.option} held at each"
-        f" level{within} (status quo analysis by {result.moves})"
-    )
-    table = Table(show_lines=True)
-    table.add_column(result.option, justify="right", style="bold")
-    for concept in result.concepts:
-        table.add_column(concept)
-    reached, every = result.cells(reachable=True), result.cells(reachable=False)
-    for k, level in enumerate(result.levels):
-        cells = []
-        for concept in result.concepts:
-            text = ", ".join(reached[concept][k])
-            if result.rows[k].n_states:
-                text += f"\n[dim]all: {', '.join(every[concept][k])}[/dim]"
-            cells.append(text)
-        table.add_row(result.level_text(level), *cells)
-    console.print(table)
-    console.print(
-        "Each cell: the outcomes of the equilibria reachable from the status quo (with the"
-        " level applied); dimmed, the outcomes of all equilibria."
-    )
-
-
-def _ink(background: str) -> str:
-    """Dark text on light colours, white text on dark ones (relative luminance, WCAG)."""
-    from matplotlib.colors import to_rgb
-
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(c) for c in to_rgb(background))
-    return "#1a1a1a" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.3 else "white"

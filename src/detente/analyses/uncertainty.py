@@ -52,7 +52,6 @@ probability mass.  ``out`` writes the results so far to a JSON file while the ru
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 import math
@@ -80,6 +79,7 @@ from ..space.state_space import (
 )
 from .parallel import LocalPool, run_dask
 from .paths import evolution
+from .presenting import present
 from .stability import CONCEPTS, concept_names, stable_for
 from .strategies import BASELINE, analyse_strategy, commit, commitment_of, outcome_table
 
@@ -468,29 +468,13 @@ class UncertaintyResult:
 
     def to_frame(self):  # -> pandas.DataFrame
         """One row per state: P(reached) and, per concept, P(equilibrium) and
-        P(equilibrium and reached)."""
-        import pandas as pd
-
-        space = self.space
-        data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
-        if self.p_reached is not None:
-            data[("reached", "")] = self.p_reached
-        for c in self.concepts:
-            data[(c, "equilibrium")] = self.p_equilibrium[c]
-            data[(c, "equilibrium & reached")] = self.p_equilibrium_reached[c]
-        return pd.DataFrame(data).set_index("state")
+        P(equilibrium and reached) (:func:`detente.render.frames.uncertainty_frame`)."""
+        return present(self, "to_frame")
 
     def strategies_frame(self):  # -> pandas.DataFrame
-        """One row per (strategy, concept, outcome) with its probability."""
-        import pandas as pd
-
-        rows = [
-            {"strategy": name, "concept": c, "outcome": o, "probability": p}
-            for name, by_concept in self.strategies.items()
-            for c, per in by_concept.items()
-            for o, p in per.items()
-        ]
-        return pd.DataFrame(rows, columns=["strategy", "concept", "outcome", "probability"])
+        """One row per (strategy, concept, outcome) with its probability
+        (:func:`detente.render.frames.uncertainty_strategies_frame`)."""
+        return present(self, "strategies_frame")
 
     def summary(self) -> str:
         kind = "exact enumeration" if self.method == "exact" else f"Monte Carlo (seed {self.seed})"
@@ -501,9 +485,7 @@ class UncertaintyResult:
         return text + (f"; {self.note}" if self.note else "")
 
     def _repr_html_(self) -> str:
-        frame = self.to_frame()
-        frame = frame.loc[np.sort(self.interesting_states()) + 1]
-        return f"<p>{html.escape(self.summary())}</p>" + frame._repr_html_()
+        return present(self, "_repr_html_")
 
 
 def _round(x: float) -> float:
@@ -865,56 +847,3 @@ def _prepare_failures(conflict: Conflict, space: StateSpace) -> dict[str, str]:
         except ModelError as exc:
             failed[strategy.name] = exc.message
     return failed
-
-
-# -- terminal output -------------------------------------------------------------------------
-def print_uncertainty(result: UncertaintyResult, *, limit: int = 20, console: Any = None) -> None:
-    """A readable terminal report: the likeliest equilibria and each strategy's outcomes."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    space = result.space
-    console.print(result.summary(), markup=False, highlight=False)
-    for f in result.factors:
-        choices = ", ".join(
-            f"{label} {p:.2f}" for label, p in zip(f.labels, f.probabilities, strict=True)
-        )
-        console.print(f"  {space.dm_names[f.dm]}: {choices}", markup=False, highlight=False)
-    states = result.interesting_states()
-    table = Table(title="P(equilibrium) / P(equilibrium and reached from the status quo)")
-    table.add_column("#", justify="right")
-    table.add_column("label")
-    if result.p_reached is not None:
-        table.add_column("reached", justify="right")
-    for c in result.concepts:
-        table.add_column(c, justify="right")
-    for s in states[:limit]:
-        s = int(s)
-        cells = [
-            f"{result.p_equilibrium[c][s]:.2f} / {result.p_equilibrium_reached[c][s]:.2f}"
-            for c in result.concepts
-        ]
-        reached = [] if result.p_reached is None else [f"{result.p_reached[s]:.2f}"]
-        table.add_row(str(s + 1), space.label(s), *reached, *cells)
-    if states.size > limit:
-        table.caption = f"{states.size - limit} more states are equilibria in some scenario"
-    console.print(table)
-    if result.strategies:
-        outcomes = Table(title="Outcomes reached per strategy: P(outcome)")
-        outcomes.add_column("strategy")
-        for c in result.concepts:
-            outcomes.add_column(c)
-        for name, by_concept in result.strategies.items():
-            cells = []
-            for c in result.concepts:
-                per = by_concept.get(c)
-                cells.append(
-                    "no status quo"
-                    if not per
-                    else ", ".join(f"{o} {p:.2f}" for o, p in per.items())
-                )
-            outcomes.add_row(name, *cells)
-        console.print(outcomes)
-    for name, note in result.strategy_notes.items():
-        console.print(f"{name}: {note}", markup=False, highlight=False)

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..analyses.graph import DEFAULT_MAX_DRAWN_NODES
-from ..analyses.strategies import plot_sweep
+from ..render.plots import plot_sweep
 from .findings import GLOSSARY, Findings, commit_words, pct
 
 __all__ = ["render_html"]

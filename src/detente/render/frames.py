@@ -1,0 +1,224 @@
+"""pandas frames of the analyses' results, and the HTML notebooks show for them.
+
+Each ``*_frame`` function turns one result into a :class:`pandas.DataFrame` (one row per
+state, strategy, package... as its docstring says); each ``*_html`` function is the result's
+``_repr_html_``, which Jupyter calls to display it.  The results' own ``to_frame()`` and
+``_repr_html_()`` methods delegate here (see :mod:`detente.analyses.presenting`).
+
+>>> import detente
+>>> from detente.analyses.explain import explain
+>>> frame = explanation_frame(explain(detente.load_case("prisoners-dilemma"), "NN", 0, ["Nash"]))
+>>> frame[["dm", "concept", "stable", "improvement"]].to_dict("records")
+[{'dm': 'A', 'concept': 'Nash', 'stable': False, 'improvement': 2}]
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..analyses.design import DesignResult
+from ..analyses.explain import Explanation
+from ..analyses.hypergame import Correction, HypergameResult
+from ..analyses.inverse import InverseResult
+from ..analyses.stability import StabilityResult
+from ..analyses.strategies import ComparisonResult, StrategyReport, SweepResult
+from ..analyses.uncertainty import UncertaintyResult
+from ..space.state_space import StateSpace
+
+
+# -- stability and explanations ------------------------------------------------------------------
+def stability_frame(result: StabilityResult) -> pd.DataFrame:
+    """One row per state: number, label, and a column per (concept, DM) plus equilibrium."""
+    space = result.space
+    data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
+    for concept, arr in result.stable.items():
+        for i, dm in enumerate(space.dm_names):
+            data[(concept, dm)] = arr[i]
+        data[(concept, "equilibrium")] = arr.all(axis=0)
+    frame = pd.DataFrame(data).set_index("state")
+    return frame
+
+
+def stability_html(result: StabilityResult) -> str:
+    return stability_frame(result)._repr_html_()
+
+
+def explanation_frame(explanation: Explanation) -> pd.DataFrame:
+    """One row per (DM, concept, improvement); a row with no target when there is none."""
+    space = explanation.space
+    rows = []
+    for item in explanation.items:
+        base = {"dm": item.dm_name, "concept": item.concept, "stable": item.stable}
+        if not item.improvements:
+            rows.append(
+                {**base, "improvement": None, "escapes": None, "sanction": None, "moves": ""}
+            )
+        for ui in item.improvements:
+            response = ui.sanction or ui.defeated
+            rows.append(
+                {
+                    **base,
+                    "improvement": ui.target + 1,
+                    "escapes": ui.escapes,
+                    "sanction": response.state + 1 if ui.sanction else None,
+                    "moves": "; ".join(st.text(space) for st in response.path)
+                    if ui.sanction and response is not None
+                    else "",
+                }
+            )
+    columns = ["dm", "concept", "stable", "improvement", "escapes", "sanction", "moves"]
+    frame = pd.DataFrame(rows).reindex(columns=columns)
+    return frame.astype({"improvement": "Int64", "sanction": "Int64", "escapes": "boolean"})
+
+
+def explanation_html(explanation: Explanation) -> str:
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in explanation.text().splitlines())
+    return f"<ul>{items}</ul>" + explanation_frame(explanation)._repr_html_()
+
+
+def comparison_frame(result: ComparisonResult) -> pd.DataFrame:
+    """One row per (strategy, concept): counts, nearest reachable equilibrium, verdict."""
+    return _strategy_frame(result.strategies, "strategy", lambda r: r.name)
+
+
+def comparison_html(result: ComparisonResult) -> str:
+    return _html_intro(result.space, result.moves) + comparison_frame(result)._repr_html_()
+
+
+def sweep_frame(result: SweepResult) -> pd.DataFrame:
+    """One row per (level, concept)."""
+    lookup = {id(row): level for level, row in zip(result.levels, result.rows, strict=True)}
+    return _strategy_frame(result.rows, "level", lambda r: lookup[id(r)])
+
+
+def sweep_html(result: SweepResult) -> str:
+    return _html_intro(result.space, result.moves) + sweep_frame(result)._repr_html_()
+
+
+def _strategy_frame(
+    reports: Sequence[StrategyReport], key: str, value_of: Callable[[StrategyReport], Any]
+) -> pd.DataFrame:
+    rows = []
+    for report in reports:
+        for concept, rep in report.concepts.items():
+            reached = rep.steps[rep.steps >= 0]
+            rows.append(
+                {
+                    key: value_of(report),
+                    "concept": concept,
+                    "commitment": report.commitment_text,
+                    "equilibria": rep.count,
+                    "reachable": rep.reachable_count if rep.has_start else None,
+                    "nearest steps": int(reached.min()) if reached.size else None,
+                    "outcomes reachable": ", ".join(rep.outcomes_reachable),
+                    "outcomes of all equilibria": ", ".join(rep.outcomes_all),
+                    "verdict": rep.verdict if report.note is None else report.note,
+                }
+            )
+    columns = [
+        key,
+        "concept",
+        "commitment",
+        "equilibria",
+        "reachable",
+        "nearest steps",
+        "outcomes reachable",
+        "outcomes of all equilibria",
+        "verdict",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("reachable", "nearest steps"):
+        frame[column] = frame[column].astype("Int64")
+    return frame.set_index([key, "concept"])
+
+
+def _html_intro(space: StateSpace, moves: str) -> str:
+    name = html.escape(space.conflict.name or "conflict")
+    return f"<p><b>{name}</b>: evolution by {html.escape(moves)} from the status quo.</p>"
+
+
+def uncertainty_frame(result: UncertaintyResult) -> pd.DataFrame:
+    """One row per state: P(reached) and, per concept, P(equilibrium) and
+    P(equilibrium and reached)."""
+    space = result.space
+    data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
+    if result.p_reached is not None:
+        data[("reached", "")] = result.p_reached
+    for c in result.concepts:
+        data[(c, "equilibrium")] = result.p_equilibrium[c]
+        data[(c, "equilibrium & reached")] = result.p_equilibrium_reached[c]
+    return pd.DataFrame(data).set_index("state")
+
+
+def uncertainty_strategies_frame(result: UncertaintyResult) -> pd.DataFrame:
+    """One row per (strategy, concept, outcome) with its probability."""
+    rows = [
+        {"strategy": name, "concept": c, "outcome": o, "probability": p}
+        for name, by_concept in result.strategies.items()
+        for c, per in by_concept.items()
+        for o, p in per.items()
+    ]
+    return pd.DataFrame(rows, columns=["strategy", "concept", "outcome", "probability"])
+
+
+def uncertainty_html(result: UncertaintyResult) -> str:
+    frame = uncertainty_frame(result)
+    frame = frame.loc[np.sort(result.interesting_states()) + 1]
+    return f"<p>{html.escape(result.summary())}</p>" + frame._repr_html_()
+
+
+def design_frame(result: DesignResult) -> pd.DataFrame:
+    """One row per minimal package: outcome, package, probability per concept, steps."""
+    rows = []
+    for p in result.recommendations():
+        row: dict[str, Any] = {"outcome": p.outcome, "package": p.package_text()}
+        row.update({f"P({c})": v for c, v in p.probability.items()})
+        row.update({"steps": p.steps, "gives up": p.gives_up, "size": p.size})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def design_html(result: DesignResult) -> str:
+    return design_frame(result)._repr_html_()
+
+
+def hypergame_frame(result: HypergameResult) -> pd.DataFrame:
+    """One row per state: per concept, stability per DM in its own game and in the true
+    game, hyper-equilibrium and true equilibrium."""
+    space = result.space
+    data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
+    for concept in result.concepts:
+        for i, dm in enumerate(space.dm_names):
+            data[(concept, dm, "own game")] = result.perceived[concept][i]
+            data[(concept, dm, "true game")] = result.true.stable[concept][i]
+        data[(concept, "hyper-equilibrium", "")] = result.perceived[concept].all(axis=0)
+        data[(concept, "true equilibrium", "")] = result.true.stable[concept].all(axis=0)
+    return pd.DataFrame(data).set_index("state")
+
+
+def hypergame_html(result: HypergameResult) -> str:
+    text = "<br>".join(html.escape(line) for line in result.summary().splitlines())
+    return f"<p>{text}</p>"
+
+
+def correction_html(correction: Correction) -> str:
+    text = "<br>".join(html.escape(line) for line in correction.summary().splitlines())
+    return f"<p>{text}</p>"
+
+
+def inverse_frame(result: InverseResult) -> pd.DataFrame:
+    rows = [
+        {"solution": k + 1, "dm": c.dm, "kind": c.kind, "change": c.sentence}
+        for k, solution in enumerate(result.solutions)
+        for c in solution
+    ]
+    return pd.DataFrame(rows, columns=["solution", "dm", "kind", "change"])
+
+
+def inverse_html(result: InverseResult) -> str:
+    return f"<p>{result.summary()}</p>" + inverse_frame(result)._repr_html_()
