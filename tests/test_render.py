@@ -52,7 +52,7 @@ def test_renderers_resolve_to_functions_of_render(key: str) -> None:
 
 
 #: Analyses whose frames have not moved to detente.render yet (issue 10, "One house").
-NOT_YET_MOVED = {"paths.py", "coalitions.py"}
+NOT_YET_MOVED: set[str] = set()
 
 
 @pytest.mark.parametrize(

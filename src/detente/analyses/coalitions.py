@@ -89,6 +89,7 @@ from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from ..words import describe_state, join_words, move_phrase, ordinal, state_phrase
+from .presenting import present
 from .reach import (
     Coalition,
     CoalitionMoves,
@@ -448,18 +449,10 @@ class CoalitionStability:
 
     def to_frame(self):  # -> pandas.DataFrame
         """One row per state; a column per (concept, coalition) plus the coalition equilibrium."""
-        import pandas as pd
-
-        space = self.space
-        data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
-        for concept, arr in self.stable.items():
-            for k, name in enumerate(self.coalition_names):
-                data[(f"C{concept}", name)] = arr[k]
-            data[(f"C{concept}", "equilibrium")] = arr.all(axis=0)
-        return pd.DataFrame(data).set_index("state")
+        return present(self, "to_frame")
 
     def _repr_html_(self) -> str:
-        return self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
 
 def analyze_coalitions(
@@ -624,32 +617,7 @@ class CoalitionReport:
 
     def to_frame(self):  # -> pandas.DataFrame
         """One row per route: equilibrium, coalition, target and the moves."""
-        import pandas as pd
-
-        space = self.space
-        rows = [
-            {
-                "equilibrium": b.equilibrium + 1,
-                "equilibrium label": space.label(b.equilibrium),
-                "coalition": coalition_name(space, b.coalition),
-                "targets": len(b.targets),
-                "target": route.target + 1,
-                "target label": space.label(route.target),
-                "moves": "; ".join(step.text(space) for step in route.path),
-            }
-            for b in self.breaks
-            for route in b.routes
-        ]
-        columns = [
-            "equilibrium",
-            "equilibrium label",
-            "coalition",
-            "targets",
-            "target",
-            "target label",
-            "moves",
-        ]
-        return pd.DataFrame(rows, columns=columns)
+        return present(self, "to_frame")
 
     def sentences(self) -> list[str]:
         """The report in plain language."""
@@ -669,10 +637,7 @@ class CoalitionReport:
         return out
 
     def _repr_html_(self) -> str:
-        import html
-
-        head = "".join(f"<p>{html.escape(line)}</p>" for line in self.sentences()[:2])
-        return head + self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
 
 def coalition_report(

@@ -87,7 +87,6 @@ merged state leaves open (shown '-' in its label) are not listed.
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -100,7 +99,7 @@ from ..errors import DetenteError, ModelError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from ..space.steps import Change, Step
-from ..words import changes_text
+from .presenting import present
 from .reach import (
     DEFAULT_COALITION_BUDGET,
     coalition_components,
@@ -407,30 +406,11 @@ class Evolution:
         return self.paths([target])[0]
 
     def _repr_html_(self) -> str:
-        counts = self.level_counts()
-        cells = "".join(f"<td>{c:,}</td>" for c in counts)
-        heads = "".join(f"<th>{d}</th>" for d in range(len(counts)))
-        cut = "" if self.complete else " (cut by the depth limit)"
-        label = html.escape(self.space.label(self.start))
-        return (
-            f"<p>Evolution from state {self.start + 1} ({label})"
-            f" by {html.escape(self.moves)}: {int((self.distance >= 0).sum()):,} of"
-            f" {self.space.n_states:,} states reachable{cut}.</p>"
-            f"<table><tr><th>steps</th>{heads}</tr><tr><th>new states</th>{cells}</tr></table>"
-        )
+        return present(self, "_repr_html_")
 
     def to_frame(self):  # -> pandas.DataFrame
         """One row per reachable state: number, label and least number of steps."""
-        import pandas as pd
-
-        states = self.reachable_states
-        return pd.DataFrame(
-            {
-                "state": states + 1,
-                "label": [self.space.label(int(s)) for s in states],
-                "steps": self.distance[states],
-            }
-        ).set_index("state")
+        return present(self, "to_frame")
 
 
 def _movers_for(
@@ -713,47 +693,11 @@ class StatusQuoResult:
 
     def to_frame(self):  # -> pandas.DataFrame
         """One row per target state: label, equilibrium per concept, reachable, steps, path."""
-        import pandas as pd
-
-        space = self.space
-        rows = []
-        short = self.evolution.path_strings([t.state for t in self.targets])
-        for t, path in zip(self.targets, short, strict=True):
-            row: dict[str, Any] = {"state": t.state + 1, "label": space.label(t.state)}
-            for concept in self.concepts:
-                row[concept] = concept in t.equilibrium
-            row["requested"] = t.requested
-            row["reachable"] = t.reachable
-            row["steps"] = t.steps
-            row["path"] = path
-            rows.append(row)
-        columns = ["state", "label", *self.concepts, "requested", "reachable", "steps", "path"]
-        frame = pd.DataFrame(rows, columns=columns).set_index("state")
-        frame["steps"] = frame["steps"].astype("Int64")
-        return frame
+        return present(self, "to_frame")
 
     def steps_frame(self, state: int):  # -> pandas.DataFrame
         """The steps of a shortest path to ``state`` (0-based), one row per step."""
-        import pandas as pd
-
-        steps = self.path(state) or []
-        space = self.space
-        return pd.DataFrame(
-            [
-                {
-                    "step": k + 1,
-                    "mover": "+".join(s.mover),
-                    "kind": s.kind,
-                    "from": s.before + 1,
-                    "from_label": space.label(s.before),
-                    "to": s.after + 1,
-                    "to_label": space.label(s.after),
-                    "changes": changes_text(space, s.changes),
-                }
-                for k, s in enumerate(steps)
-            ],
-            columns=["step", "mover", "kind", "from", "from_label", "to", "to_label", "changes"],
-        ).set_index("step")
+        return present(self, "steps_frame", state)
 
     def summary(self) -> str:
         evo, space = self.evolution, self.space
@@ -770,7 +714,7 @@ class StatusQuoResult:
         )
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame()._repr_html_()
+        return present(self, "_repr_html_")
 
 
 def status_quo_analysis(

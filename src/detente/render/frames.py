@@ -21,14 +21,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analyses.coalitions import CoalitionReport, CoalitionStability, coalition_name
 from ..analyses.design import DesignResult
 from ..analyses.explain import Explanation
 from ..analyses.hypergame import Correction, HypergameResult
 from ..analyses.inverse import InverseResult
+from ..analyses.paths import Evolution, StatusQuoResult
 from ..analyses.stability import StabilityResult
 from ..analyses.strategies import ComparisonResult, StrategyReport, SweepResult
 from ..analyses.uncertainty import UncertaintyResult
 from ..space.state_space import StateSpace
+from ..words import changes_text
 
 
 # -- stability and explanations ------------------------------------------------------------------
@@ -222,3 +225,125 @@ def inverse_frame(result: InverseResult) -> pd.DataFrame:
 
 def inverse_html(result: InverseResult) -> str:
     return f"<p>{result.summary()}</p>" + inverse_frame(result)._repr_html_()
+
+
+# -- status quo paths (analyses/paths.py) -------------------------------------------------------
+def evolution_frame(result: Evolution) -> pd.DataFrame:
+    """One row per reachable state: number, label and least number of steps."""
+    states = result.reachable_states
+    return pd.DataFrame(
+        {
+            "state": states + 1,
+            "label": [result.space.label(int(s)) for s in states],
+            "steps": result.distance[states],
+        }
+    ).set_index("state")
+
+
+def evolution_html(result: Evolution) -> str:
+    counts = result.level_counts()
+    cells = "".join(f"<td>{c:,}</td>" for c in counts)
+    heads = "".join(f"<th>{d}</th>" for d in range(len(counts)))
+    cut = "" if result.complete else " (cut by the depth limit)"
+    label = html.escape(result.space.label(result.start))
+    return (
+        f"<p>Evolution from state {result.start + 1} ({label})"
+        f" by {html.escape(result.moves)}: {int((result.distance >= 0).sum()):,} of"
+        f" {result.space.n_states:,} states reachable{cut}.</p>"
+        f"<table><tr><th>steps</th>{heads}</tr><tr><th>new states</th>{cells}</tr></table>"
+    )
+
+
+def status_quo_frame(result: StatusQuoResult) -> pd.DataFrame:
+    """One row per target state: label, equilibrium per concept, reachable, steps, path."""
+    space = result.space
+    rows = []
+    short = result.evolution.path_strings([t.state for t in result.targets])
+    for t, path in zip(result.targets, short, strict=True):
+        row: dict[str, Any] = {"state": t.state + 1, "label": space.label(t.state)}
+        for concept in result.concepts:
+            row[concept] = concept in t.equilibrium
+        row["requested"] = t.requested
+        row["reachable"] = t.reachable
+        row["steps"] = t.steps
+        row["path"] = path
+        rows.append(row)
+    columns = ["state", "label", *result.concepts, "requested", "reachable", "steps", "path"]
+    frame = pd.DataFrame(rows, columns=columns).set_index("state")
+    frame["steps"] = frame["steps"].astype("Int64")
+    return frame
+
+
+def status_quo_steps_frame(result: StatusQuoResult, state: int) -> pd.DataFrame:
+    """The steps of a shortest path to ``state`` (0-based), one row per step."""
+    steps = result.path(state) or []
+    space = result.space
+    return pd.DataFrame(
+        [
+            {
+                "step": k + 1,
+                "mover": "+".join(s.mover),
+                "kind": s.kind,
+                "from": s.before + 1,
+                "from_label": space.label(s.before),
+                "to": s.after + 1,
+                "to_label": space.label(s.after),
+                "changes": changes_text(space, s.changes),
+            }
+            for k, s in enumerate(steps)
+        ],
+        columns=["step", "mover", "kind", "from", "from_label", "to", "to_label", "changes"],
+    ).set_index("step")
+
+
+def status_quo_html(result: StatusQuoResult) -> str:
+    return f"<p>{html.escape(result.summary())}</p>" + status_quo_frame(result)._repr_html_()
+
+
+# -- coalitions (analyses/coalitions.py) ---------------------------------------------------------
+def coalition_stability_frame(result: CoalitionStability) -> pd.DataFrame:
+    """One row per state; a column per (concept, coalition) plus the coalition equilibrium."""
+    space = result.space
+    data: dict[Any, Any] = {"state": np.arange(1, space.n_states + 1), "label": space.labels}
+    for concept, arr in result.stable.items():
+        for k, name in enumerate(result.coalition_names):
+            data[(f"C{concept}", name)] = arr[k]
+        data[(f"C{concept}", "equilibrium")] = arr.all(axis=0)
+    return pd.DataFrame(data).set_index("state")
+
+
+def coalition_stability_html(result: CoalitionStability) -> str:
+    return coalition_stability_frame(result)._repr_html_()
+
+
+def coalition_report_frame(result: CoalitionReport) -> pd.DataFrame:
+    """One row per route: equilibrium, coalition, target and the moves."""
+    space = result.space
+    rows = [
+        {
+            "equilibrium": b.equilibrium + 1,
+            "equilibrium label": space.label(b.equilibrium),
+            "coalition": coalition_name(space, b.coalition),
+            "targets": len(b.targets),
+            "target": route.target + 1,
+            "target label": space.label(route.target),
+            "moves": "; ".join(step.text(space) for step in route.path),
+        }
+        for b in result.breaks
+        for route in b.routes
+    ]
+    columns = [
+        "equilibrium",
+        "equilibrium label",
+        "coalition",
+        "targets",
+        "target",
+        "target label",
+        "moves",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def coalition_report_html(result: CoalitionReport) -> str:
+    head = "".join(f"<p>{html.escape(line)}</p>" for line in result.sentences()[:2])
+    return head + coalition_report_frame(result)._repr_html_()
