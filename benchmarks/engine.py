@@ -17,6 +17,8 @@ round-robin, so no DM's options are adjacent in the code), ``dial`` (10 % of the
 combinations infeasible and the first DM's first option a stepped dial 0..3, step 1, in
 place of two binary options: the same 2^N combinations).  ``--split EXP`` times one model's
 phases apart: compile, move sets, improvements and each concept's fixpoint;
+``--threshold`` compares dense and padded moves as infeasibility grows (the dense
+threshold of ``detente.space.state_space.DENSE_FEASIBLE_FRACTION``);
 ``--padded-fallback`` gives padded targets to every DM whose options are not free and
 adjacent (the engine before structured moves), for before/after ratios.
 """
@@ -132,9 +134,72 @@ def measure_one(
         "phases": phases,
         "compile_s": phases["compile"],
         "total_s": time.perf_counter() - start,
+        "cpu_s": time.process_time(),  # less sensitive than wall time to a busy machine
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "equilibria": {c: int(s.all(axis=0).sum()) for c, s in stable.items()},
     }
+
+
+def reduction_seconds(space, move_sets, repeats: int) -> float:
+    """Median seconds of one min_over and one improving min_over for every DM."""
+    import statistics
+
+    values = space.ranks[0]
+    ups = [m.improving(space.ranks[i]) for i, m in enumerate(move_sets)]
+    runs = []
+    for _ in range(repeats):
+        tick = time.perf_counter()
+        for m, up in zip(move_sets, ups, strict=True):
+            m.min_over(values)
+            up.min_over(values)
+        runs.append(time.perf_counter() - tick)
+    return statistics.median(runs)
+
+
+def threshold_table(n_options: int = 18, repeats: int = 3) -> list[tuple[float, float, float]]:
+    """Dense (structured) against padded moves as the feasible fraction falls.
+
+    For feasible fractions 1/2 .. 1/16 (options o0, o5, o10, o15 of different DMs taken in
+    turn must be Y), the median seconds of one min_over and one improving min_over per DM,
+    summed over the DMs, with structured moves forced on the dense code space and with
+    padded targets.  Returns (fraction, dense seconds, padded seconds) rows.
+    """
+    import numpy as np
+
+    import detente
+    from detente.engine.moves import PaddedMoves
+    from detente.space import state_space
+
+    rows = []
+    for k in range(1, 5):
+        conflict = random_conflict(n_options)
+        data = conflict.model_dump(mode="json", exclude_defaults=True)
+        data["infeasible"] = [{"when": {f"o{5 * j}": "N"}} for j in range(k)]
+        space = detente.compile_conflict(type(conflict).model_validate(data))
+        saved = state_space.DENSE_FEASIBLE_FRACTION
+        state_space.DENSE_FEASIBLE_FRACTION = 0.0  # force the dense code space
+        try:
+            dense = space.move_sets
+        finally:
+            state_space.DENSE_FEASIBLE_FRACTION = saved
+        padded = [PaddedMoves(m) for m in space.moves]
+        values = space.ranks[0]
+
+        same = all(
+            np.array_equal(a.min_over(values), b.min_over(values))
+            for a, b in zip(dense, padded, strict=True)
+        )
+        if not same:
+            raise SystemExit("dense and padded moves disagree")
+        fraction = space.n_states / space.total_codes
+        rows.append(
+            (
+                fraction,
+                reduction_seconds(space, dense, repeats),
+                reduction_seconds(space, padded, repeats),
+            )
+        )
+    return rows
 
 
 def run_child(
@@ -193,7 +258,14 @@ def main() -> None:
     parser.add_argument("--case", choices=CASES, default="reversible")
     parser.add_argument("--padded-fallback", action="store_true")
     parser.add_argument("--split", type=int, metavar="EXP")
+    parser.add_argument("--threshold", action="store_true")
     args = parser.parse_args()
+    if args.threshold:
+        print("| feasible fraction | dense (s) | padded (s) | padded / dense |")
+        print("|---:|---:|---:|---:|")
+        for fraction, dense_s, padded_s in threshold_table():
+            print(f"| {fraction:.4f} | {dense_s:.3f} | {padded_s:.3f} | {padded_s / dense_s:.1f} |")
+        return
     case, before = args.case, args.padded_fallback
     if args.one:
         print(json.dumps(measure_one(int(args.one[0]), args.one[1:], case, before)))
@@ -205,7 +277,7 @@ def main() -> None:
         phases = " · ".join(f"{k} {v:.2f} s" for k, v in row["phases"].items())
         print(
             f"{case}{' (padded fallback)' if before else ''} at 2^{args.split} ="
-            f" {row['states']:,} states: {row['total_s']:.2f} s, peak"
+            f" {row['states']:,} states: {row['total_s']:.2f} s ({row['cpu_s']:.2f} s CPU), peak"
             f" {row['peak_mib'] / 1024:.2f} GiB\n  {phases}\n  moves: {row['kinds']}"
         )
         return

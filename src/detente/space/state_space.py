@@ -56,7 +56,7 @@ __all__ = [
 #: this fraction of the combinations is feasible.  A dense pass costs total/n times a pass
 #: over the states, and a padded move array is width x n random gathers plus 4 x width bytes
 #: per state; dense stays cheaper and smaller until the space is about 3/4 infeasible
-#: (measured in benchmarks/engine.py --case infeasible; see docs/benchmarks.md).
+#: (measured with benchmarks/engine.py --threshold; see docs/benchmarks.md).
 DENSE_FEASIBLE_FRACTION = 0.25
 #: Largest sum_c |B_c| / M (see :func:`~detente.engine.axis_moves.improvement_work`) for
 #: which a DM's structured improvements are used: beyond it padded targets are cheaper.
