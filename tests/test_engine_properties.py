@@ -30,7 +30,7 @@ from detente.model.conflict import Conflict
 from detente.space.state_space import StateSpace, dense_rank
 
 from . import reference
-from .conflicts import conflict_data
+from .conflicts import conflict_data, dial_conflicts
 
 SCALE = float(os.environ.get("DETENTE_PROPERTY_SCALE", "1"))
 
@@ -138,6 +138,55 @@ def test_sim_matches_definition_with_merged_states(data: dict[str, Any]) -> None
 def test_engine_matches_definitions_many_decision_makers(data: dict[str, Any]) -> None:
     # Coalitions of three or four opponents: the longest legal sequences.
     compare_stability(data, reference.CONCEPTS)
+
+
+@st.composite
+def one_way_conflict_data(draw: st.DrawFn) -> dict[str, Any]:
+    """Random conflicts (no merging) where at least one option is irreversible: the ones
+    whose DMs get :class:`~detente.engine.axis_moves.AxisMoves` instead of padded targets."""
+    data = draw(conflict_data(merge=False))
+    options = [dict(o) for o in data["options"]]
+    for option in options:
+        if draw(st.integers(0, 2)) == 0:
+            option["direction"] = draw(st.sampled_from(["forward", "backward"]))
+    k = draw(st.integers(0, len(options) - 1))
+    options[k]["direction"] = options[k].get("direction", "forward")
+    if options[k]["direction"] == "both":
+        options[k]["direction"] = "forward"
+    return {**data, "options": options}
+
+
+def structured_kinds(space: StateSpace) -> set[str]:
+    return {type(m).__name__ for m in space.move_sets}
+
+
+@examples(300)
+@given(one_way_conflict_data())
+def test_structured_moves_match_definitions(data: dict[str, Any]) -> None:
+    """Irreversible options, dials, steps, options anywhere in the code and infeasible
+    states, through the structured move sets: Nash, GMR, SMR and SEQ equal the definitions."""
+    compare_stability(data, ("Nash", "GMR", "SMR", "SEQ"))
+
+
+@examples(150)
+@given(dial_conflicts())
+def test_dial_moves_match_definitions(conflict: Conflict) -> None:
+    data = conflict.model_dump(mode="json", exclude_defaults=True)
+    compare_stability(data, ("Nash", "GMR", "SMR", "SEQ"))
+
+
+def test_structured_moves_are_drawn() -> None:
+    """The strategies above really reach the structured representation."""
+    seen: set[str] = set()
+
+    @settings(max_examples=60, deadline=None, database=None)
+    @given(st.one_of(one_way_conflict_data(), dial_conflicts()))
+    def collect(drawn: Any) -> None:
+        conflict = drawn if isinstance(drawn, Conflict) else Conflict.model_validate(drawn)
+        seen.update(structured_kinds(compile_conflict(conflict)))
+
+    collect()
+    assert "AxisMoves" in seen
 
 
 # -- the compiled space == a naive enumeration ------------------------------------------------

@@ -1,8 +1,10 @@
-"""The two move-set representations give identical answers.
+"""The move-set representations give identical answers.
 
-:class:`~detente.engine.moves.BlockMoves` (reductions over the dense code space) must agree
-with :class:`~detente.engine.moves.PaddedMoves` (explicit target lists) on every operation,
-and the whole analysis must not depend on which one the engine picked.
+:class:`~detente.engine.moves.BlockMoves` and :class:`~detente.engine.axis_moves.AxisMoves`
+(reductions over the dense code space) must agree with
+:class:`~detente.engine.moves.PaddedMoves` (explicit target lists) on every operation of the
+:class:`~detente.engine.moves.MoveSet` protocol, and the whole analysis must not depend on
+which one the engine picked.
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import detente
-from detente.engine.moves import BlockMoves, PaddedMoves
+from detente.engine.arrays import BOTTOM
+from detente.engine.axis_moves import AxisMoves, AxisRule
+from detente.engine.moves import BlockMoves, MoveReductions, PaddedMoves
 from detente.model.conflict import Conflict
+
+from .conflicts import conflicts, dial_conflicts
 
 
 @st.composite
@@ -49,24 +55,53 @@ def free_conflicts(draw) -> Conflict:
     )
 
 
+def assert_same_reductions(fast: MoveReductions, slow: MoveReductions, values, what: str):
+    """Both protocols' reductions agree, and ``empty`` never hides a move."""
+    assert np.array_equal(fast.min_over(values), slow.min_over(values)), f"{what} min_over"
+    assert np.array_equal(fast.max_over(values), slow.max_over(values)), f"{what} max_over"
+    if fast.empty:
+        assert slow.empty or (slow.max_over(values) == BOTTOM).all(), what
+
+
+def assert_agrees_with_padded(space, seed: int) -> None:
+    """Every DM's move set, and its improvements under random and own ranks, agree with
+    the padded targets on random values (with ties, and with the extremes TOP/BOTTOM)."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 6, space.n_states).astype(np.int32)
+    for dm, fast in enumerate(space.move_sets):
+        slow = PaddedMoves(space.moves[dm])
+        name = f"{type(fast).__name__} of DM {dm}"
+        assert_same_reductions(fast, slow, values, name)
+        other_rank = rng.integers(0, 4, space.n_states).astype(np.int32)
+        for rank in (space.ranks[dm], other_rank):
+            assert_same_reductions(
+                fast.improving(rank), slow.improving(rank), values, f"improving {name}"
+            )
+
+
 @settings(max_examples=150, deadline=None)
 @given(free_conflicts(), st.data())
 def test_block_and_padded_moves_agree(conflict: Conflict, data) -> None:
     space = detente.compile_conflict(conflict)
-    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
-    values = rng.integers(0, 6, space.n_states).astype(np.int32)
-    for dm, fast in enumerate(space.move_sets):
-        slow = PaddedMoves(space.moves[dm])
-        if isinstance(fast, BlockMoves):
-            assert (fast.min_over(values) == slow.min_over(values)).all()
-            assert (fast.max_over(values) == slow.max_over(values)).all()
-        fast_up, slow_up = fast.improving(space.ranks[dm]), slow.improving(space.ranks[dm])
-        assert (fast_up.min_over(values) == slow_up.min_over(values)).all()
-        assert (fast_up.max_over(values) == slow_up.max_over(values)).all()
+    assert_agrees_with_padded(space, data.draw(st.integers(0, 2**32 - 1)))
 
 
-@settings(max_examples=60, deadline=None)
-@given(free_conflicts())
+@settings(max_examples=300, deadline=None)
+@given(conflicts(merge=False), st.integers(0, 2**32 - 1))
+def test_every_move_set_agrees_with_padded_moves(conflict: Conflict, seed: int) -> None:
+    """Random conflicts of tests/conflicts.py: irreversible options, dials with and without
+    steps, one-way dials, options in any order of the code, infeasible combinations."""
+    assert_agrees_with_padded(detente.compile_conflict(conflict), seed)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dial_conflicts(), st.integers(0, 2**32 - 1))
+def test_dial_move_sets_agree_with_padded_moves(conflict: Conflict, seed: int) -> None:
+    assert_agrees_with_padded(detente.compile_conflict(conflict), seed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(free_conflicts(), conflicts(merge=False), dial_conflicts()))
 def test_analysis_does_not_depend_on_representation(conflict: Conflict) -> None:
     fast_space = detente.compile_conflict(conflict)
     slow_space = detente.compile_conflict(conflict)
@@ -85,6 +120,72 @@ def test_analysis_does_not_depend_on_representation(conflict: Conflict) -> None:
 def test_block_moves_are_used_for_free_adjacent_options() -> None:
     space = detente.compile_conflict(detente.load_case("chicken"))
     assert all(isinstance(m, BlockMoves) for m in space.move_sets)
-    # Elmira merges states and has irreversible options: explicit targets are needed.
+    # Elmira merges states: explicit targets are needed.
     elmira = detente.compile_conflict(detente.load_case("elmira"))
-    assert not any(isinstance(m, BlockMoves) for m in elmira.move_sets)
+    assert not any(isinstance(m, (BlockMoves, AxisMoves)) for m in elmira.move_sets)
+
+
+def structured(rules: dict[str, dict], owners: list[list[str]], infeasible=()) -> Conflict:
+    names = list(rules)
+    return Conflict.model_validate(
+        {
+            "options": [{"name": n, **rules[n]} for n in names],
+            "decision_makers": [
+                {"name": f"D{i}", "options": opts, "preferences": {"prioritization": [opts[0]]}}
+                for i, opts in enumerate(owners)
+            ],
+            "infeasible": list(infeasible),
+        }
+    )
+
+
+def test_axis_moves_serve_irreversible_stepped_and_scattered_options() -> None:
+    conflict = structured(
+        {
+            "a": {"direction": "forward"},
+            "b": {},
+            "c": {"levels": "0..4", "step": 1},
+            "d": {"levels": "0..5", "direction": "backward"},
+            "e": {},
+        },
+        [["a", "b"], ["c", "e"], ["d"]],
+        [{"when": {"a": "Y", "c": 4}}],
+    )
+    space = detente.compile_conflict(conflict)
+    kinds = [type(m) for m in space.move_sets]
+    assert kinds == [AxisMoves, AxisMoves, AxisMoves]  # one-way; not adjacent; one-way dial
+    assert_agrees_with_padded(space, 7)
+    assert AxisRule(2, "forward").interval(1) == (1, 1)
+    assert AxisRule(5, "both", 1).interval(4) == (3, 4)
+
+
+def test_sparse_spaces_keep_padded_moves() -> None:
+    """Below the dense threshold (a quarter of the combinations feasible) padded moves stay."""
+    conflict = structured(
+        {"a": {}, "b": {}, "c": {}, "d": {}},
+        [["a", "b"], ["c", "d"]],
+        [
+            {"at_least_one": ["a", "b"]},
+            {"at_least_one": ["c", "d"]},
+            {"mutually_exclusive": ["a", "b"]},
+            {"mutually_exclusive": ["c", "d"]},
+        ],
+    )
+    space = detente.compile_conflict(conflict)
+    assert space.n_states == 4  # of 16 combinations: exactly the threshold, still dense
+    assert all(isinstance(m, BlockMoves) for m in space.move_sets)
+    sparse = structured(
+        {"a": {}, "b": {}, "c": {}, "d": {}, "e": {}},
+        [["a", "b", "e"], ["c", "d"]],
+        [
+            {"at_least_one": ["a", "b"]},
+            {"at_least_one": ["c", "d"]},
+            {"mutually_exclusive": ["a", "b"]},
+            {"mutually_exclusive": ["c", "d"]},
+            {"when": {"e": "Y", "a": "Y"}},
+        ],
+    )
+    space = detente.compile_conflict(sparse)
+    assert space.n_states < space.total_codes / 4
+    assert all(isinstance(m, PaddedMoves) for m in space.move_sets)
+    assert_agrees_with_padded(space, 3)

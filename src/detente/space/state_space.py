@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.axis_moves import AxisMoves, AxisRule, improvement_work
 from ..engine.moves import (
-    BlockMoves,
     DenseLayout,
     MoveReductions,
     MoveSet,
@@ -43,11 +43,24 @@ from ..model.values import label_tokens, option_value, pattern_constraints
 from .moves import MOVE_CHUNK, digits_of, unilateral_moves
 
 __all__ = [
+    "DENSE_FEASIBLE_FRACTION",
+    "MAX_IMPROVEMENT_WORK",
     "StateSpace",
     "compile_conflict",
     "condition_mask",
     "pattern_constraints",
 ]
+
+
+#: Structured moves work on the dense code space (every option combination) when at least
+#: this fraction of the combinations is feasible.  A dense pass costs total/n times a pass
+#: over the states, and a padded move array is width x n random gathers plus 4 x width bytes
+#: per state; dense stays cheaper and smaller until the space is about 3/4 infeasible
+#: (measured with benchmarks/engine.py --threshold; see docs/benchmarks.md).
+DENSE_FEASIBLE_FRACTION = 0.25
+#: Largest sum_c |B_c| / M (see :func:`~detente.engine.axis_moves.improvement_work`) for
+#: which a DM's structured improvements are used: beyond it padded targets are cheaper.
+MAX_IMPROVEMENT_WORK = 16.0
 
 
 def compile_memory_estimate(n_options: int, n_dms: int, total: int) -> float:
@@ -341,13 +354,17 @@ class StateSpace:
     def move_sets(self) -> list[MoveSet]:
         """Each DM's moves in the fastest form the engine can use (same results).
 
-        A DM whose options are all free (both directions, no step) and adjacent gets a
-        :class:`~detente.engine.moves.BlockMoves` working on the dense code space, which
-        needs no target list; the others get their padded :attr:`moves`.  Dense blocks are
-        used only without merged states and when infeasibility removes at most 3/4 of the
-        option combinations (else the dense space wastes memory).
+        Without merged states, and when at least :data:`DENSE_FEASIBLE_FRACTION` of the
+        option combinations are feasible, every DM gets a structured move set over the dense
+        code space, which needs no target list: a
+        :class:`~detente.engine.moves.BlockMoves` when its options are free (both
+        directions, no step) and adjacent in the code, else an
+        :class:`~detente.engine.axis_moves.AxisMoves` (irreversible options, steps, one-way
+        dials, options anywhere in the code) unless its improvements would scan more than
+        :data:`MAX_IMPROVEMENT_WORK` cells per block cell.  The others get their padded
+        :attr:`moves`.
         """
-        blocks: list[BlockMoves | None] = [None] * self.n_dms
+        structured: list[MoveSet | None] = [None] * self.n_dms
         held = list(self.held_options)
         radices, place = self.radices, self.place
         if held:  # a held digit is constant: it adds nothing to the code
@@ -356,21 +373,28 @@ class StateSpace:
             place = np.concatenate([[1], np.cumprod(radices)[:-1]]).astype(np.int64)
             place[held] = 0
         total = math.prod(int(r) for r in radices)
-        if not self.merged and total <= 4 * self.n_states:
+        if not self.merged and self.n_states >= DENSE_FEASIBLE_FRACTION * total:
             codes = self.values.astype(np.int64) @ place if held else self.codes
             layout = DenseLayout(codes, total)
             options = self.conflict.options
-            free = [
-                all(
-                    k in held or (options[k].direction == "both" and options[k].step is None)
+            rules = [
+                {
+                    int(k): AxisRule(int(radices[k]), options[k].direction, options[k].step)
                     for k in opts
-                )
+                    if radices[k] > 1
+                }
                 for opts in self.dm_options
             ]
+            free = [all(rule.free for rule in dm_rules.values()) for dm_rules in rules]
             blocks = block_move_sets(self.dm_options, radices, free, layout)
+            for i, block in enumerate(blocks):
+                if block is not None:
+                    structured[i] = block
+                elif improvement_work(list(rules[i].values())) <= MAX_IMPROVEMENT_WORK:
+                    structured[i] = AxisMoves(layout, radices.tolist(), rules[i])
         return [
-            block if block is not None else PaddedMoves(self.moves[i])
-            for i, block in enumerate(blocks)
+            moves if moves is not None else PaddedMoves(self.moves[i])
+            for i, moves in enumerate(structured)
         ]
 
     @cached_property
