@@ -266,11 +266,11 @@ def graded_stable_for(space: StateSpace, concept: GradedConcept, dm: int) -> np.
         improve = sanction = credible[dm]
     return graded_stable(
         concept.base,  # type: ignore[arg-type]
-        space.moves,
+        space.move_sets,
         degrees,
         dm,
         improve,
         sanction,
         credible,
-        move_sets=space.move_sets,
+        targets=lambda j: space.moves[j],
     )

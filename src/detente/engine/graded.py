@@ -39,12 +39,13 @@ fixpoints.  Never n x n.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Literal, Protocol
 
 import numpy as np
 
-from .arrays import TOP, compact, extend
+from .arrays import compact
 from .moves import MoveReductions, MoveSet, PaddedMoves, as_move_set
 from .reach import coalition_reach_min
 
@@ -186,61 +187,87 @@ def graded_improvements(targets: np.ndarray, degrees: Degrees, threshold: float)
     return compact(np.where(present & (d >= threshold - EPS), targets, np.int32(n)))
 
 
+def _credible_moves(
+    moves: MoveSet,
+    degrees: Degrees,
+    threshold: float,
+    targets: Callable[[], np.ndarray] | None,
+) -> MoveReductions:
+    """An opponent's graded improvements, for SEQ: a crisp DM's are its plain improvements
+    (the fast move set's own); otherwise its explicit moves are filtered pair by pair."""
+    if isinstance(degrees, CrispDegrees):
+        return moves.improving(degrees.rank)
+    if targets is None:
+        raise ValueError("SEQ with graded opponents needs their explicit moves")
+    return PaddedMoves(graded_improvements(targets(), degrees, threshold))
+
+
 def graded_stable(
     concept: GradedConcept,
-    targets: Sequence[np.ndarray],
+    moves: Sequence[MoveSet | np.ndarray],
     degrees: Sequence[Degrees],
     dm: int,
     improve: float,
     sanction: float,
     credible: Sequence[float] | None = None,
-    move_sets: Sequence[MoveSet | np.ndarray] | None = None,
+    targets: Callable[[int], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Boolean array over states: stable for ``dm`` under the graded ``concept``.
 
-    ``targets[j]`` are DM j's moves (padded (width, n)); ``move_sets`` may give the same
-    moves in a faster form for the reductions; ``credible[j]`` is opponent j's threshold
-    for SEQ.
+    ``moves[j]`` are DM j's moves; ``credible[j]`` is opponent j's threshold for SEQ and
+    ``targets(j)`` its explicit padded moves (needed only for an opponent whose degrees are
+    not crisp).
+
+    Two paths, both exact.  When one (v, tau) pair describes both thresholds (crisp
+    degrees, or ``improve == sanction``), a move s1 of i escapes exactly when
+    min(v(s1), least v over R_{N-i}(s1)) > tau(s): one reduction over i's moves.  Otherwise
+    states are taken group by group (equal degrees, :meth:`Degrees.groups`): for a group,
+    the improving targets and the sanction set are fixed state sets, so "some move of s
+    improves and escapes" is again one reduction over i's moves.
     """
     n = degrees[dm].n
-    moves = list(move_sets) if move_sets is not None else list(targets)
-    improving = graded_improvements(targets[dm], degrees[dm], improve)
-    has = (improving < n).any(axis=0)
-    if concept == "Nash" or not has.any():
-        return ~has
+    sets = [as_move_set(m) for m in moves]
+    own = sets[dm]
     members: list[MoveReductions]
     if concept == "SEQ":
         if credible is None:
             raise ValueError("SEQ needs the opponents' credibility thresholds")
         members = [
-            PaddedMoves(graded_improvements(targets[j], degrees[j], credible[j]))
-            for j in range(len(targets))
+            _credible_moves(
+                sets[j], degrees[j], credible[j], None if targets is None else partial(targets, j)
+            )
+            for j in range(len(sets))
             if j != dm
         ]
     else:
-        members = [as_move_set(m) for j, m in enumerate(moves) if j != dm]
-    own = as_move_set(moves[dm])
+        members = [m for j, m in enumerate(sets) if j != dm]
     counter = concept == "SMR"
-    levels = degrees[dm].levels(sanction)
-    if levels is not None:
-        v, tau = levels
-        if counter:  # every counter-move of i must stay below the threshold too
-            v = np.maximum(v, own.max_over(v))
-        least = coalition_reach_min(members, v, start=False)
-        reached = extend(least, TOP)[improving]
-        return ((improving == n) | (reached <= tau[None, :])).all(axis=0)
-    stable = ~has
+    first, second = degrees[dm].levels(improve), degrees[dm].levels(sanction)
+    if (
+        first is not None
+        and second is not None
+        and np.array_equal(first[0], second[0])
+        and np.array_equal(first[1], second[1])
+    ):
+        v, tau = first
+        if concept == "Nash":
+            return own.max_over(v) <= tau
+        outlook = np.maximum(v, own.max_over(v)) if counter else v
+        least = coalition_reach_min(members, outlook, start=False)
+        return own.max_over(np.minimum(v, least)) <= tau
+    stable = np.ones(n, dtype=bool)
     labels = degrees[dm].groups()
     everyone = np.arange(n)
-    asking = np.flatnonzero(has)
-    order = np.argsort(labels[asking], kind="stable")
-    asking = asking[order]
-    cuts = np.flatnonzero(np.diff(labels[asking])) + 1
-    for group in np.split(asking, cuts):  # one fixpoint per distinct rank vector
-        outside = (degrees[dm].degree(everyone, group[0]) >= sanction - EPS).astype(np.int32)
-        if counter:
-            outside = np.maximum(outside, own.max_over(outside))
-        hit = coalition_reach_min(members, outside, start=False) == 0
-        cols = improving[:, group]
-        stable[group] = ((cols == n) | np.append(hit, False)[cols]).all(axis=0)
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    for group in np.split(order, cuts):  # one reduction (and fixpoint) per group
+        d = degrees[dm].degree(everyone, group[0])
+        escape = (d >= improve - EPS).astype(np.int32)
+        if concept != "Nash" and escape.any():
+            outside = (d >= sanction - EPS).astype(np.int32)
+            if counter:  # every counter-move of i must stay outside too
+                outside = np.maximum(outside, own.max_over(outside))
+            hit = coalition_reach_min(members, outside, start=False) == 0
+            escape &= ~hit
+        stable[group] = own.max_over(escape)[group] <= 0
     return stable
