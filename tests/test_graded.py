@@ -31,6 +31,8 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+#: The two comparisons with the naive definitions draw more conflicts.
+MANY = settings(SETTINGS, max_examples=200)
 levels = st.sampled_from(LEVELS)
 
 
@@ -53,7 +55,7 @@ def _naive(model, degree, concept: str, improve, sanction, credible) -> np.ndarr
     )
 
 
-@SETTINGS
+@MANY
 @given(graded_conflict_data(), st.sampled_from(BASES), levels, levels, levels)
 def test_probabilistic_matches_the_definitions(data, base, alpha, beta, gamma) -> None:
     conflict = Conflict.model_validate(data)
@@ -72,7 +74,7 @@ def test_probabilistic_matches_the_definitions(data, base, alpha, beta, gamma) -
     np.testing.assert_array_equal(_stable(as_space(conflict), concept), expected)
 
 
-@SETTINGS
+@MANY
 @given(graded_conflict_data(), st.sampled_from(BASES))
 def test_fuzzy_matches_the_definitions(data, base) -> None:
     conflict = Conflict.model_validate(data)

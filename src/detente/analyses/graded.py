@@ -237,7 +237,7 @@ def fuzzy_degrees(space: StateSpace) -> tuple[list[Degrees], list[float]]:
             scores = space.scores[dm]
             low, high = float(scores.min()), float(scores.max())
             scale = high - low if high > low else 1.0
-            out.append(UtilityDegrees((scores - low) / scale))
+            out.append(UtilityDegrees((scores - low) / scale, space.ranks[dm]))
         return out
 
     thresholds = [1.0 if d.fuzzy is None else d.fuzzy.threshold for d in dms]

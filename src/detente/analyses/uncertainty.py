@@ -77,7 +77,7 @@ from ..space.state_space import (
     dense_rank,
     preference_scores,
 )
-from .graded import moved_statements
+from .graded import moved_statements as _moved  # one home: analyses.graded
 from .parallel import LocalPool, run_dask
 from .paths import evolution
 from .presenting import present
@@ -178,7 +178,7 @@ def _dm_preferences(conflict: Conflict, dm: int, factors: list[Factor], choice: 
     prefs = decision_maker.preferences
     if not factors:
         return prefs, ("decision_makers", dm, "preferences")
-    statements = moved_statements(
+    statements = _moved(
         prefs.prioritization or [],
         [f.pair for f in factors if f.pair is not None],
         [bool(c) for c in choice],

@@ -123,11 +123,18 @@ class UtilityDegrees:
     [0, 2, 1]
     """
 
-    def __init__(self, utility: np.ndarray) -> None:
+    def __init__(self, utility: np.ndarray, rank: np.ndarray | None = None) -> None:
+        """``rank`` may give the dense rank of ``utility`` when it is known (it saves a
+        sort of n floats)."""
         self.utility = np.asarray(utility, dtype=np.float64)
         self.n = self.utility.size
-        self.values, self.v = np.unique(self.utility, return_inverse=True)
-        self.v = self.v.astype(np.int32).reshape(-1)
+        if rank is None:
+            self.values, inverse = np.unique(self.utility, return_inverse=True)
+            self.v = inverse.astype(np.int32).reshape(-1)
+        else:
+            self.v = np.asarray(rank, dtype=np.int32)
+            self.values = np.zeros(int(self.v.max()) + 1 if self.n else 0)
+            self.values[self.v] = self.utility
 
     def degree(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return self.utility[a] - self.utility[b]
