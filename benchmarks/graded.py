@@ -6,7 +6,9 @@ statements each, no infeasible states), made uncertain: DM1 has two weighted alt
 (statements 1 and 2, probability 0.3), and every DM a fuzzy satisficing threshold of 0.2.
 Each measurement runs in a fresh subprocess: compile (not timed), then the analysis of one
 concept for all five DMs; the row gives seconds, peak memory and the ratio to the simple
-counterpart on the same conflict.
+counterpart on the same conflict.  At alpha = 0.6, beta = 0.5 the heavier scenario of each
+uncertain DM decides every comparison (the min-rank trick applies); at 0.3 none does (one
+fixpoint per distinct rank vector).
 
 Run: ``.venv/bin/python benchmarks/graded.py [--exps 16 20]``.
 """
@@ -27,6 +29,10 @@ PAIRS = (
     ("GMR", "(0.6,0.5)-GMR"),
     ("SMR", "(0.6,0.5)-SMR"),
     ("SEQ", "(0.6,0.5,0.6)-SEQ"),
+    ("Nash", "0.3-Nash"),
+    ("GMR", "(0.3,0.3)-GMR"),
+    ("SMR", "(0.3,0.3)-SMR"),
+    ("SEQ", "(0.3,0.3,0.3)-SEQ"),
     ("Nash", "FR"),
     ("GMR", "FGMR"),
     ("SMR", "FSMR"),

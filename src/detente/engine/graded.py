@@ -32,9 +32,10 @@ s2 sanctions when the rankings that do not put s2 above s weigh enough, a joint 
 K ranks that no single least value decides.  But the sanction set {s2 : d_i(s2, s) < b}
 depends on s only through s's K ranks, so states with the same rank vector share it: one
 reachability fixpoint per distinct rank vector (among states with a graded improvement)
-answers all of them exactly.  Rank vectors are few when the K rankings come from
-prioritizations over the same statements (at most 2^statements); the cost is that many
-fixpoints.  Never n x n.
+answers all of them exactly, unless one ranking alone decides the threshold
+(:meth:`MixtureDegrees.levels`), when the trick applies again.  Rank vectors are few when
+the K rankings come from prioritizations over the same statements (at most 2^statements);
+the cost is that many fixpoints.  Never n x n.
 """
 
 from __future__ import annotations
@@ -105,10 +106,7 @@ class CrispDegrees:
         return (self.rank[a] > self.rank[b]).astype(np.float64)
 
     def levels(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-        if threshold - EPS > 1:  # everything sanctions
-            zero = np.zeros(self.n, dtype=np.int32)
-            return zero, zero
-        return self.rank, self.rank
+        return self.rank, self.rank  # thresholds lie in (0, 1]
 
     def groups(self) -> np.ndarray:
         return self.rank
@@ -171,8 +169,14 @@ class MixtureDegrees:
         return out
 
     def levels(self, threshold: float) -> tuple[np.ndarray, np.ndarray] | None:
-        if self.ranks.shape[0] == 1:
-            return CrispDegrees(self.ranks[0]).levels(threshold)
+        """A ranking k *decides* the threshold when w_k >= threshold > 1 - w_k: if it puts
+        a above b, P(a ≻ b) >= w_k reaches the threshold; if not, P(a ≻ b) <= 1 - w_k
+        stays below it.  Then d(a, b) < threshold iff rank_k(a) <= rank_k(b)."""
+        low = threshold - EPS
+        decisive = np.flatnonzero((self.weights >= low) & (1 - self.weights < low))
+        if decisive.size:
+            rank = self.ranks[int(decisive[0])]
+            return rank, rank
         return None
 
     def groups(self) -> np.ndarray:
@@ -200,10 +204,13 @@ def _credible_moves(
     threshold: float,
     targets: Callable[[], np.ndarray] | None,
 ) -> MoveReductions:
-    """An opponent's graded improvements, for SEQ: a crisp DM's are its plain improvements
-    (the fast move set's own); otherwise its explicit moves are filtered pair by pair."""
-    if isinstance(degrees, CrispDegrees):
-        return moves.improving(degrees.rank)
+    """An opponent's graded improvements, for SEQ: when one ranking decides the threshold
+    (crisp degrees, or a decisive scenario) they are its plain improvements under that
+    ranking (the fast move set's own); otherwise its explicit moves are filtered pair by
+    pair."""
+    levels = degrees.levels(threshold)
+    if levels is not None and levels[0] is levels[1]:  # a ranking decides: plain improvements
+        return moves.improving(levels[0])
     if targets is None:
         raise ValueError("SEQ with graded opponents needs their explicit moves")
     return PaddedMoves(graded_improvements(targets(), degrees, threshold))
