@@ -200,7 +200,10 @@ def probability_degrees(space: StateSpace) -> list[Degrees]:
 
     def build() -> list[Degrees]:
         out: list[Degrees] = []
-        for dm in range(space.n_dms):
+        for dm, decision_maker in enumerate(space.conflict.decision_makers):
+            if not (decision_maker.alternatives or decision_maker.uncertain_order):
+                out.append(CrispDegrees(space.ranks[dm]))  # certain: the compiled ranking
+                continue
             weights: dict[bytes, float] = {}
             ranks: dict[bytes, np.ndarray] = {}
             for p, prefs, loc in dm_scenarios(space.conflict, dm):

@@ -256,7 +256,13 @@ def graded_stable(
     else:
         members = [m for j, m in enumerate(sets) if j != dm]
     counter = concept == "SMR"
-    first, second = degrees[dm].levels(improve), degrees[dm].levels(sanction)
+    first = degrees[dm].levels(improve)
+    if concept == "Nash":
+        if first is not None:
+            return own.max_over(first[0]) <= first[1]
+        second = first
+    else:
+        second = degrees[dm].levels(sanction)
     if (
         first is not None
         and second is not None
@@ -264,8 +270,6 @@ def graded_stable(
         and np.array_equal(first[1], second[1])
     ):
         v, tau = first
-        if concept == "Nash":
-            return own.max_over(v) <= tau
         outlook = np.maximum(v, own.max_over(v)) if counter else v
         least = coalition_reach_min(members, outlook, start=False)
         return own.max_over(np.minimum(v, least)) <= tau
