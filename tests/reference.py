@@ -1034,3 +1034,142 @@ def same_move_order(
             if sign(scores_a[t] - scores_a[s]) != sign(scores_b[t] - scores_b[s]):
                 return False
     return True
+
+
+# ---- h14-prob: probabilistic and fuzzy preferences ----
+# Rêgo & dos Santos (2015), IEEE Trans. SMC: Systems 45(4): P_i(a > b), alpha-Nash and
+# (alpha, beta)-GMR / SMR, (alpha, beta, gamma)-SEQ.  Bashar, Kilgour & Hipel (2012), IEEE
+# Trans. Fuzzy Systems 20(4): FR, FGMR, FSMR, FSEQ with a fuzzy satisficing threshold.  Both
+# read: s1 in R_i(s) improves when d_i(s1, s) >= a; s2 sanctions when d_i(s2, s) < b.
+GRADED_EPS = 1e-9
+
+
+def _scores_under(model: NaiveModel, dm: int, prefs: Any) -> list[float]:
+    """DM ``dm``'s scores if its preferences were ``prefs`` (a copy of the model)."""
+    import copy  # only this helper copies models
+
+    dms = list(model.conflict.decision_makers)
+    dms[dm] = dms[dm].model_copy(update={"preferences": prefs})
+    other = copy.copy(model)
+    other.conflict = model.conflict.model_copy(update={"decision_makers": dms})
+    return preference_scores(other, dm)
+
+
+def naive_scenarios(model: NaiveModel, dm: int) -> list[tuple[float, list[float]]]:
+    """(probability, scores) of each preference scenario of DM ``dm``: its weighted
+    alternatives, or every combination of its uncertain pairs (statement b placed just
+    above statement a, pairs applied in order), or its one certain preference."""
+    d = model.conflict.decision_makers[dm]
+    if d.alternatives:
+        total = sum(a.weight for a in d.alternatives)
+        return [(a.weight / total, _scores_under(model, dm, a.preferences)) for a in d.alternatives]
+    out = []
+    pairs = d.uncertain_order
+    for mask in range(2 ** len(pairs)):
+        p = 1.0
+        texts = list(enumerate(d.preferences.prioritization or []))
+        for bit, pair in enumerate(pairs):
+            moved = bool(mask >> bit & 1)
+            p *= pair.probability if moved else 1 - pair.probability
+            if moved:
+                a, b = pair.statements
+                item = next(t for t in texts if t[0] == b - 1)
+                texts.remove(item)
+                texts.insert(next(k for k, t in enumerate(texts) if t[0] == a - 1), item)
+        if p > 0:
+            prefs = d.preferences
+            if pairs:
+                prefs = prefs.model_copy(update={"prioritization": [t for _, t in texts]})
+            out.append((p, _scores_under(model, dm, prefs)))
+    return out
+
+
+def probability_table(model: NaiveModel) -> list[Callable[[int, int], float]]:
+    """P_i(a > b) for each DM: the probability of the scenarios whose score of a beats b."""
+    tables = []
+    for dm in range(model.n_dms):
+        scenarios = naive_scenarios(model, dm)
+
+        def prob(a: int, b: int, scenarios=scenarios) -> float:
+            return sum(p for p, scores in scenarios if scores[a] > scores[b])
+
+        tables.append(prob)
+    return tables
+
+
+def fuzzy_table(model: NaiveModel) -> tuple[list[Callable[[int, int], float]], list[float]]:
+    """Fuzzy relative strength of preference and threshold of each DM: u(a) - u(b) with u
+    the scores scaled to [0, 1] for a fuzzy DM; sign of the score difference, threshold 1,
+    for a crisp one."""
+    degrees, thresholds = [], []
+    for dm, d in enumerate(model.conflict.decision_makers):
+        scores = model.scores[dm]
+        if d.fuzzy is None:
+            degrees.append(lambda a, b, s=scores: float((s[a] > s[b]) - (s[a] < s[b])))
+            thresholds.append(1.0)
+            continue
+        low, high = min(scores), max(scores)
+        u = [(v - low) / (high - low) if high > low else 0.0 for v in scores]
+        degrees.append(lambda a, b, u=u: u[a] - u[b])
+        thresholds.append(d.fuzzy.threshold)
+    return degrees, thresholds
+
+
+def graded_reach(
+    model: NaiveModel,
+    coalition: Sequence[int],
+    start: int,
+    allowed: Callable[[int, int, int], bool],
+) -> set[int]:
+    """States reached from ``start`` by legal sequences (no member twice in a row) of
+    moves (mover, from, to) that ``allowed`` accepts; ``start`` only if some sequence
+    returns to it.  Frontier by frontier over (state, last mover) pairs."""
+    seen: set[tuple[int, int]] = set()
+    frontier: set[tuple[int, int | None]] = {(start, None)}
+    while frontier:
+        step = {
+            (t, j)
+            for state, last in frontier
+            for j in coalition
+            if j != last
+            for t in model.moves[j][state]
+            if allowed(j, state, t)
+        }
+        frontier = step - seen  # type: ignore[assignment]
+        seen |= step
+    return {t for t, _ in seen}
+
+
+def graded_stable_naive(
+    model: NaiveModel,
+    degree: list[Callable[[int, int], float]],
+    concept: str,
+    dm: int,
+    s: int,
+    improve: float,
+    sanction: float,
+    credible: Sequence[float],
+) -> bool:
+    """The definitions, state by state: Nash / GMR / SMR / SEQ with graded preferences."""
+    d = degree[dm]
+    others = opponents(model, dm)
+    improvements = [t for t in model.moves[dm][s] if d(t, s) >= improve - GRADED_EPS]
+    if concept == "Nash":
+        return not improvements
+
+    def sanctions(s2: int) -> bool:
+        if d(s2, s) >= sanction - GRADED_EPS:
+            return False
+        if concept == "SMR":
+            return all(d(s3, s) < sanction - GRADED_EPS for s3 in model.moves[dm][s2])
+        return True
+
+    def credible_move(j: int, a: int, b: int) -> bool:
+        return degree[j](b, a) >= credible[j] - GRADED_EPS
+
+    def reached(s1: int) -> set[int]:
+        if concept == "SEQ":
+            return graded_reach(model, others, s1, credible_move)
+        return coalition_reach(model, others, s1, improving=False)
+
+    return all(any(sanctions(s2) for s2 in reached(s1)) for s1 in improvements)

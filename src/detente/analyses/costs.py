@@ -45,6 +45,7 @@ import numpy as np
 
 from ..engine.stability import sim_relevant_options
 from ..space.state_space import StateSpace
+from .graded import graded_concept
 
 __all__ = [
     "DEFAULT_BUDGET_SECONDS",
@@ -133,6 +134,10 @@ def estimate_cost(space: StateSpace, concept: str) -> CostEstimate:
     Increasing in the number of states and in every DM's number of moves.
     """
     name = concept
+    graded = graded_concept(concept)
+    if graded is not None:  # probabilistic / fuzzy: at least its base concept's cost
+        base = estimate_cost(space, graded.base)
+        return CostEstimate(concept, base.steps, base.seconds, base.what)
     n = float(space.n_states)
     moves = move_counts(space)
     if name == "SIM":

@@ -21,6 +21,7 @@ from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from .costs import CostEstimate, estimate_cost, over_budget
+from .graded import graded_concept, graded_stable_for
 from .presenting import present
 
 #: Concepts in the order they are reported.
@@ -55,7 +56,13 @@ def concept_name(text: str) -> str:
         return f"L{int(key[1:])}"
     if key in ("nm", "nonmyopic", "non-myopic"):
         return "NM"
-    known = ", ".join((*CONCEPTS, "L<h>", "NM"))
+    try:  # probabilistic and fuzzy preferences: "0.7-Nash", "(0.7,0.5)-GMR", "FSEQ"
+        graded = graded_concept(text)
+    except ValueError as exc:
+        raise ConceptError(str(exc)) from None
+    if graded is not None:
+        return graded.name
+    known = ", ".join((*CONCEPTS, "L<h>", "NM", "α-Nash", "(α,β)-GMR|SMR", "(α,β,γ)-SEQ", "FR"))
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
@@ -119,6 +126,9 @@ def stable_for(
     search (pairs of a state and an improvement decided).
     """
     concept = concept_name(concept)
+    graded = graded_concept(concept)
+    if graded is not None:
+        return graded_stable_for(space if ranks is None else space.with_ranks(ranks), graded, dm)
     own_ranks = ranks is None
     ranks = space.ranks if ranks is None else ranks
     move_sets = space.move_sets if moves is None else moves

@@ -77,6 +77,7 @@ from ..space.state_space import (
     dense_rank,
     preference_scores,
 )
+from .graded import moved_statements as _moved  # one home: analyses.graded
 from .parallel import LocalPool, run_dask
 from .paths import evolution
 from .presenting import present
@@ -121,16 +122,6 @@ class Factor:
         if self.pair is not None:
             out["statements"] = list(self.pair)
         return out
-
-
-def _moved(statements: Sequence[str], pairs: Sequence[tuple[int, int]], moved: Sequence[bool]):
-    """The prioritization with, for each moved pair (a, b), statement b just above a."""
-    order = list(range(len(statements)))
-    for (a, b), move in zip(pairs, moved, strict=True):
-        if move:
-            order.remove(b - 1)
-            order.insert(order.index(a - 1), b - 1)
-    return [statements[k] for k in order]
 
 
 def factors_of(conflict: Conflict) -> list[Factor]:

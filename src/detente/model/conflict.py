@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ModelError
+from .fuzzy_preferences import FuzzyPreferences
 from .statements import StatementError, parse_statement, quoted_statement
 from .values import pattern_constraints
 
@@ -222,6 +223,9 @@ class DecisionMaker(_Strict):
     uncertain_order: list[UncertainOrder] = Field(
         default_factory=list,
         description="Pairs of prioritization statements whose order is uncertain",
+    )
+    fuzzy: FuzzyPreferences | None = Field(
+        default=None, description="Fuzzy preferences: the fuzzy satisficing threshold"
     )
 
 
