@@ -22,6 +22,7 @@ from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from .costs import CostEstimate, estimate_cost, over_budget
 from .presenting import present
+from .ordinal import OrdinalConceptError, ordinal_concept, ordinal_stable_for
 
 #: Concepts in the order they are reported.
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
@@ -55,7 +56,9 @@ def concept_name(text: str) -> str:
         return f"L{int(key[1:])}"
     if key in ("nm", "nonmyopic", "non-myopic"):
         return "NM"
-    known = ", ".join((*CONCEPTS, "L<h>", "NM"))
+    if (ordinal := ordinal_concept(key)) is not None:  # unknown/strong/hybrid preferences
+        return ordinal
+    known = ", ".join((*CONCEPTS, "L<h>", "NM", "GMR_a..SEQ_d", "GMR_strong", "GMR_a_strong"))
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
@@ -119,6 +122,10 @@ def stable_for(
     search (pairs of a state and an improvement decided).
     """
     concept = concept_name(concept)
+    if "_" in concept:  # unknown/strong/hybrid preferences: the model's own structure
+        if ranks is not None or moves is not None:
+            raise OrdinalConceptError(f"{concept} uses the model's own preferences only")
+        return ordinal_stable_for(space, concept, dm)
     own_ranks = ranks is None
     ranks = space.ranks if ranks is None else ranks
     move_sets = space.move_sets if moves is None else moves

@@ -10,12 +10,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .arrays import TOP
 from .moves import MoveReductions
 
 
-def coalition_reach_min(member_moves: Sequence[MoveReductions], value: np.ndarray) -> np.ndarray:
+def coalition_reach_min(
+    member_moves: Sequence[MoveReductions], value: np.ndarray, *, include_start: bool = True
+) -> np.ndarray:
     """For every state s1: the least ``value`` over s1 itself and every state the coalition
-    reaches from s1 by a legal sequence of unilateral moves.
+    reaches from s1 by a legal sequence of unilateral moves.  With ``include_start=False``
+    s1 counts only when a sequence returns to it (TOP where nothing is reached).
 
     A legal sequence (Fang, Hipel & Kilgour 1993, R_H(s)) lets any member move any number of
     times but never twice in a row.  ``member_moves[k]`` are the moves member k may make
@@ -30,10 +34,11 @@ def coalition_reach_min(member_moves: Sequence[MoveReductions], value: np.ndarra
     """
     value = np.asarray(value, dtype=np.int32)
     members = [m for m in member_moves if not m.empty]
+    start = value if include_start else np.full_like(value, TOP)
     if not members:
-        return value.copy()
+        return start.copy()
     if len(members) == 1:
-        return np.minimum(value, members[0].min_over(value))
+        return np.minimum(start, members[0].min_over(value))
     # f[j]: least value reachable when member j moved last; g[k]: least value after a move
     # by k, from f[k] as it was when g[k] was last computed (stale[k] says it changed since).
     f = [value.copy() for _ in members]
@@ -49,7 +54,7 @@ def coalition_reach_min(member_moves: Sequence[MoveReductions], value: np.ndarra
                 if j != k and (g[k] < f[j]).any():
                     np.minimum(f[j], g[k], out=f[j])
                     stale[j] = True
-    best = value.copy()
+    best = start.copy()
     for gk in g:
         np.minimum(best, gk, out=best)
     return best

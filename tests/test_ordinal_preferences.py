@@ -1,0 +1,193 @@
+"""Unknown, strong/mild and hybrid preferences against their naive definitions.
+
+* Every concept of the family (Nash_a .. SEQ_d of Li, Hipel, Kilgour & Fang 2004; GMR/SMR/
+  SEQ strong and weak of Hamouda, Kilgour & Hipel 2004/2006; the strong variants of (a)-(d),
+  the hybrid of Xu, Hipel, Kilgour & Chen 2010) equals the definition transcribed naively
+  (:func:`tests.reference.ordinal_stable_state`) on random conflicts.
+* The inclusions the definitions imply: (a) ⊆ (b) ⊆ (d) and (a) ⊆ (c) ⊆ (d) (more moves to
+  deter, fewer sanctions that deter); strong ⊆ weak; without unknown levels (a)-(d) are the
+  standard concepts; without strong gaps strong stability is Nash stability.
+* The concept names parse case-insensitively; bad fields give one located line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+
+from detente import analyze, compile_conflict
+from detente.analyses.ordinal import ordinal_structure
+from detente.analyses.stability import ConceptError, concept_name
+from detente.errors import ModelError
+from detente.model.conflict import Conflict
+
+from . import reference
+from .ordinal_conflicts import ordinal_conflict_data
+
+SCALE = float(os.environ.get("DETENTE_PROPERTY_SCALE", "1"))
+
+UNKNOWN = [f"{c}_{x}" for c in ("Nash", "GMR", "SMR", "SEQ") for x in "abcd"]
+STRENGTH = [f"{c}_{s}" for c in ("GMR", "SMR", "SEQ") for s in ("strong", "weak")]
+HYBRID = [f"{c}_{x}_strong" for c in ("GMR", "SMR", "SEQ") for x in "ac"]
+ALL = UNKNOWN + STRENGTH + HYBRID
+
+
+def examples(n: int) -> settings:
+    return settings(
+        max_examples=max(1, round(n * SCALE)),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+def reproducer(data: dict[str, Any]) -> str:
+    return yaml.safe_dump({"format": "detente/1", **data}, sort_keys=False)
+
+
+def assert_definitions(data: dict[str, Any], concepts: list[str]) -> None:
+    """The engine and the naive definitions agree on every concept, DM and state."""
+    conflict = Conflict.model_validate(data)
+    space = compile_conflict(conflict)
+    model = reference.naive_model(conflict)
+    result = analyze(space, concepts)
+    for concept in concepts:
+        for dm in range(space.n_dms):
+            expected = [
+                reference.ordinal_stable_state(model, concept, dm, s) for s in range(model.n)
+            ]
+            got = result.stable[concept][dm].tolist()
+            assert got == expected, f"{concept} for D{dm}:\n{reproducer(data)}"
+
+
+@examples(80)
+@given(ordinal_conflict_data())
+def test_family_matches_definitions(data: dict[str, Any]) -> None:
+    assert_definitions(data, ALL)
+
+
+@examples(50)
+@given(ordinal_conflict_data(unknown=False))
+def test_strength_with_merges_matches_definitions(data: dict[str, Any]) -> None:
+    assert_definitions(data, STRENGTH + HYBRID)
+
+
+@examples(150)
+@given(ordinal_conflict_data())
+def test_inclusions(data: dict[str, Any]) -> None:
+    result = analyze(compile_conflict(Conflict.model_validate(data)), [*ALL, "Nash"])
+    st = result.stable
+    for c in ("Nash", "GMR", "SMR", "SEQ"):
+        a, b, cc, d = (st[f"{c}_{x}"] for x in "abcd")
+        assert not (a & ~b).any() and not (b & ~d).any(), reproducer(data)
+        assert not (a & ~cc).any() and not (cc & ~d).any(), reproducer(data)
+    for c in ("GMR", "SMR", "SEQ"):
+        assert not (st[f"{c}_strong"] & ~st[f"{c}_weak"]).any(), reproducer(data)
+        assert not (st[f"{c}_a_strong"] & ~st[f"{c}_a"]).any(), reproducer(data)
+        assert not (st[f"{c}_a_strong"] & ~st[f"{c}_c_strong"]).any(), reproducer(data)
+        # Nash stability needs no sanction, so it is strongly stable too.
+        assert not (st["Nash"] & ~st[f"{c}_strong"]).any(), reproducer(data)
+    # Strong SMR and strong SEQ imply strong GMR, as the standard concepts do.
+    assert not (st["SMR_strong"] & ~st["GMR_strong"]).any()
+    assert not (st["SEQ_strong"] & ~st["GMR_strong"]).any()
+
+
+@examples(100)
+@given(ordinal_conflict_data(unknown=False, strong=False))
+def test_plain_preferences_reduce_to_standard(data: dict[str, Any]) -> None:
+    """No unknown levels: (a)-(d) and weak are the standard concepts; no strong gaps:
+    strong stability is Nash stability (no sanction is strong)."""
+    space = compile_conflict(Conflict.model_validate(data))
+    result = analyze(space, [*ALL, "Nash", "GMR", "SMR", "SEQ"])
+    st = result.stable
+    for c in ("Nash", "GMR", "SMR", "SEQ"):
+        for x in "abcd":
+            assert np.array_equal(st[f"{c}_{x}"], st[c]), reproducer(data)
+    for c in ("GMR", "SMR", "SEQ"):
+        assert np.array_equal(st[f"{c}_weak"], st[c])
+        assert np.array_equal(st[f"{c}_strong"], st["Nash"])
+        assert np.array_equal(st[f"{c}_a_strong"], st["Nash"])
+
+
+def test_concept_names() -> None:
+    assert concept_name("gmr_A") == "GMR_a"
+    assert concept_name(" SEQ_d ") == "SEQ_d"
+    assert concept_name("Smr_Strong") == "SMR_strong"
+    assert concept_name("gmr_WEAK") == "GMR_weak"
+    assert concept_name("seq_b_strong") == "SEQ_a_strong"
+    assert concept_name("seq_d_strong") == "SEQ_c_strong"
+    assert concept_name("gmr_c_weak") == "GMR_c"
+    for bad in ("nash_strong", "gmr_e", "gmr_a_mild", "gmr_strong_a"):
+        with pytest.raises(ConceptError, match="unknown solution concept"):
+            concept_name(bad)
+
+
+BASE = {
+    "options": [{"name": "A"}, {"name": "B"}],
+    "decision_makers": [
+        {"name": "X", "options": ["A"], "preferences": {"ranking": ["NN", ["YN", "NY"], "YY"]}},
+        {"name": "Y", "options": ["B"], "preferences": {"ranking": ["YY", "NY", "YN", "NN"]}},
+    ],
+}
+
+
+def with_prefs(**fields: Any) -> dict[str, Any]:
+    data = yaml.safe_load(yaml.safe_dump(BASE))
+    data["decision_makers"][0]["preferences"].update(fields)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"unknown": [4]}, "decision_makers[0].preferences.unknown[0]: ranking entry 4 does not"),
+        ({"unknown": [1]}, "ranking entry 1 is one state"),
+        ({"unknown": [2, 2]}, "entry 2 is listed twice"),
+        ({"strong": [3]}, "a strong gap below entry 3 needs an entry below it"),
+        ({"strong": 0}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_fields(fields: dict[str, Any], message: str) -> None:
+    pattern = re.escape(message)
+    with pytest.raises((ModelError, ValueError), match=pattern):
+        Conflict.model_validate(with_prefs(**fields))
+
+
+def test_bad_forms() -> None:
+    data = with_prefs()
+    payoffs = {"NN": 1, "YN": 2, "NY": 3, "YY": 4}
+    data["decision_makers"][0]["preferences"] = {"payoffs": payoffs, "strong": 1}
+    with pytest.raises(ModelError, match="strong needs a ranking or a prioritization"):
+        Conflict.model_validate(data)
+    data["decision_makers"][0]["preferences"] = {"prioritization": ["A", "B"], "strong": [1]}
+    with pytest.raises(ModelError, match="number of leading statements"):
+        Conflict.model_validate(data)
+    data["decision_makers"][0]["preferences"] = {"prioritization": ["A", "B"], "strong": 3}
+    with pytest.raises(ModelError, match="only 2 statements"):
+        Conflict.model_validate(data)
+    data["decision_makers"][0]["preferences"] = {"prioritization": ["A"], "unknown": [1]}
+    with pytest.raises(ModelError, match="unknown entries need a ranking"):
+        Conflict.model_validate(data)
+
+
+def test_unknown_with_merge_is_refused() -> None:
+    data = with_prefs()
+    data["decision_makers"][0]["preferences"] = {"prioritization": ["B"], "unknown": "ties"}
+    data["decision_makers"][1]["preferences"] = {"prioritization": ["A"]}
+    data["merge"] = [{"when": {"A": "Y"}}]
+    space = compile_conflict(Conflict.model_validate(data))
+    with pytest.raises(ModelError, match="without merged states"):
+        ordinal_structure(space)
+
+
+def test_structure_of_a_small_model() -> None:
+    space = compile_conflict(Conflict.model_validate(with_prefs(unknown=[2], strong=[1])))
+    s = ordinal_structure(space)
+    labels = space.labels
+    assert {labels[k] for k in np.flatnonzero(s.unknown[0])} == {"YN", "NY"}
+    assert {labels[k] for k in np.flatnonzero(s.bands[0] == 1)} == {"NN"}
