@@ -45,6 +45,7 @@ def measure(n_options: int) -> dict:
             start = time.perf_counter()
             detente.analyze(space, concept)
             times[concept] = time.perf_counter() - start
+            print(f"{concept}: {times[concept]:.3f} s", file=sys.stderr, flush=True)
     return {
         "states": space.n_states,
         "times": times,
@@ -62,7 +63,7 @@ def main() -> None:
         return
     for exp in args.sizes:
         command = [sys.executable, __file__, "--one", str(exp)]
-        out = subprocess.run(command, capture_output=True, text=True, check=True)
+        out = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
         result = json.loads(out.stdout)
         times = result["times"]
         print(f"\n2^{exp} = {result['states']:,} states, peak {result['peak_mib']:.0f} MiB")

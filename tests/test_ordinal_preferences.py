@@ -20,10 +20,13 @@ import numpy as np
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from detente import analyze, compile_conflict
+from detente import analyze, compile_conflict, load_case
 from detente.analyses.ordinal import ordinal_structure
 from detente.analyses.stability import ConceptError, concept_name
+from detente.engine.moves import BlockMoves
+from detente.engine.ordinal import UncertainBlockMoves, uncertain_improvements
 from detente.errors import ModelError
 from detente.model.conflict import Conflict
 
@@ -81,20 +84,20 @@ def test_strength_with_merges_matches_definitions(data: dict[str, Any]) -> None:
 @given(ordinal_conflict_data())
 def test_inclusions(data: dict[str, Any]) -> None:
     result = analyze(compile_conflict(Conflict.model_validate(data)), [*ALL, "Nash"])
-    st = result.stable
+    stab = result.stable
     for c in ("Nash", "GMR", "SMR", "SEQ"):
-        a, b, cc, d = (st[f"{c}_{x}"] for x in "abcd")
+        a, b, cc, d = (stab[f"{c}_{x}"] for x in "abcd")
         assert not (a & ~b).any() and not (b & ~d).any(), reproducer(data)
         assert not (a & ~cc).any() and not (cc & ~d).any(), reproducer(data)
     for c in ("GMR", "SMR", "SEQ"):
-        assert not (st[f"{c}_strong"] & ~st[f"{c}_weak"]).any(), reproducer(data)
-        assert not (st[f"{c}_a_strong"] & ~st[f"{c}_a"]).any(), reproducer(data)
-        assert not (st[f"{c}_a_strong"] & ~st[f"{c}_c_strong"]).any(), reproducer(data)
+        assert not (stab[f"{c}_strong"] & ~stab[f"{c}_weak"]).any(), reproducer(data)
+        assert not (stab[f"{c}_a_strong"] & ~stab[f"{c}_a"]).any(), reproducer(data)
+        assert not (stab[f"{c}_a_strong"] & ~stab[f"{c}_c_strong"]).any(), reproducer(data)
         # Nash stability needs no sanction, so it is strongly stable too.
-        assert not (st["Nash"] & ~st[f"{c}_strong"]).any(), reproducer(data)
+        assert not (stab["Nash"] & ~stab[f"{c}_strong"]).any(), reproducer(data)
     # Strong SMR and strong SEQ imply strong GMR, as the standard concepts do.
-    assert not (st["SMR_strong"] & ~st["GMR_strong"]).any()
-    assert not (st["SEQ_strong"] & ~st["GMR_strong"]).any()
+    assert not (stab["SMR_strong"] & ~stab["GMR_strong"]).any()
+    assert not (stab["SEQ_strong"] & ~stab["GMR_strong"]).any()
 
 
 @examples(100)
@@ -104,14 +107,34 @@ def test_plain_preferences_reduce_to_standard(data: dict[str, Any]) -> None:
     strong stability is Nash stability (no sanction is strong)."""
     space = compile_conflict(Conflict.model_validate(data))
     result = analyze(space, [*ALL, "Nash", "GMR", "SMR", "SEQ"])
-    st = result.stable
+    stab = result.stable
     for c in ("Nash", "GMR", "SMR", "SEQ"):
         for x in "abcd":
-            assert np.array_equal(st[f"{c}_{x}"], st[c]), reproducer(data)
+            assert np.array_equal(stab[f"{c}_{x}"], stab[c]), reproducer(data)
     for c in ("GMR", "SMR", "SEQ"):
-        assert np.array_equal(st[f"{c}_weak"], st[c])
-        assert np.array_equal(st[f"{c}_strong"], st["Nash"])
-        assert np.array_equal(st[f"{c}_a_strong"], st["Nash"])
+        assert np.array_equal(stab[f"{c}_weak"], stab[c])
+        assert np.array_equal(stab[f"{c}_strong"], stab["Nash"])
+        assert np.array_equal(stab[f"{c}_a_strong"], stab["Nash"])
+
+
+@examples(200)
+@given(ordinal_conflict_data(strong=False), st.integers(0, 2**32 - 1))
+def test_uncertain_block_moves_equal_listed_moves(data: dict[str, Any], seed: int) -> None:
+    """R+U over the dense blocks (no targets) reduces like R+U over the listed targets."""
+    space = compile_conflict(Conflict.model_validate(data))
+    structure = ordinal_structure(space)
+    rng = np.random.default_rng(seed)
+    for j, moves in enumerate(space.move_sets):
+        if not isinstance(moves, BlockMoves):
+            continue
+        fast = UncertainBlockMoves(moves, space.ranks[j], structure.unknown[j])
+        listed = uncertain_improvements(space.moves[j], space.ranks[j], structure.unknown[j])
+        values = rng.integers(-5, 5, space.n_states).astype(np.int32)
+        assert np.array_equal(fast.min_over(values), listed.min_over(values)), reproducer(data)
+        assert np.array_equal(fast.max_over(values), listed.max_over(values)), reproducer(data)
+        # Empty may be conservative (infeasible cells), but never claimed with real moves.
+        if fast.empty:
+            assert not (listed.targets < space.n_states).any(), reproducer(data)
 
 
 def test_concept_names() -> None:
@@ -191,3 +214,33 @@ def test_structure_of_a_small_model() -> None:
     labels = space.labels
     assert {labels[k] for k in np.flatnonzero(s.unknown[0])} == {"YN", "NY"}
     assert {labels[k] for k in np.flatnonzero(s.bands[0] == 1)} == {"NN"}
+
+
+def cuban_missile_crisis_with_doubts() -> dict[str, Any]:
+    """The bundled Cuban missile crisis with the doubts of docs/preferences/ordinal.md: the
+    USSR's order of 'withdraw under a blockade' (NYYN) and 'blockade, missiles stay' (NYNN)
+    is unknown, and strong gaps split both orders (escalation is strongly worse for both)."""
+    data = load_case("cuban-missile-crisis").model_dump(exclude_defaults=True)
+    usa, ussr = data["decision_makers"]
+    ranking = ussr["preferences"]["ranking"]
+    assert ranking[2:4] == ["NYYN", "NYNN"]
+    ussr["preferences"]["ranking"] = [*ranking[:2], ranking[2:4], *ranking[4:]]
+    ussr["preferences"]["unknown"] = [3]
+    ussr["preferences"]["strong"] = [7]
+    usa["preferences"]["strong"] = [4, 8]
+    return data
+
+
+def test_worked_example() -> None:
+    data = cuban_missile_crisis_with_doubts()
+    assert_definitions(data, ALL)
+    result = analyze(Conflict.model_validate(data), ["SEQ_a", "SEQ_c", "GMR_strong", "GMR"])
+    labels = result.space.labels
+    # If the USSR may take NYNN for an improvement over the historical outcome, NYYN stops
+    # being sequentially stable; with known improvements only it stays.
+    assert "NYYN" in {labels[s] for s in result.equilibria("SEQ_c")}
+    assert "NYYN" not in {labels[s] for s in result.equilibria("SEQ_a")}
+    # Strong GMR drops the air strike with missiles staying (YNNN) and the unopposed
+    # withdrawal (NNYN): there the USSR's improvements meet only mild sanctions.
+    dropped = set(result.equilibria("GMR")) - set(result.equilibria("GMR_strong"))
+    assert {labels[s] for s in dropped} == {"YNNN", "NNYN"}

@@ -51,11 +51,17 @@ from typing import Literal
 
 import numpy as np
 
-from .arrays import BOTTOM, extend
-from .moves import MoveReductions, MoveSet, PaddedMoves
+from .arrays import BOTTOM, TOP, extend
+from .moves import BlockMoves, ImprovingBlockMoves, MoveReductions, MoveSet, PaddedMoves
 from .reach import coalition_reach_min
 
-__all__ = ["ORDINAL_CONCEPTS", "VARIANTS", "ordinal_stable", "uncertain_improvements"]
+__all__ = [
+    "ORDINAL_CONCEPTS",
+    "VARIANTS",
+    "UncertainBlockMoves",
+    "ordinal_stable",
+    "uncertain_improvements",
+]
 
 ORDINAL_CONCEPTS = ("Nash", "GMR", "SMR", "SEQ")
 VARIANTS = ("a", "b", "c", "d")
@@ -75,6 +81,58 @@ def uncertain_improvements(targets: np.ndarray, rank: np.ndarray, unknown: np.nd
     reached = extend(rank, BOTTOM)[targets]
     keep = (reached > rank) | ((reached == rank) & unknown)
     return PaddedMoves(np.where(keep, targets, np.int32(n)).astype(np.int32))
+
+
+class UncertainBlockMoves:
+    """R+U of a DM with :class:`BlockMoves`: its improvements, plus the moves to the other
+    states of its own level when that level is unknown -- with no target list.
+
+    The improvements are :class:`ImprovingBlockMoves` (each block sorted by rank once).  In
+    that sorted order the states of one level are neighbours, so "the other states of my
+    level" is a run of cells around each cell: a running reduction forwards and one
+    backwards, each restarting where the level changes, give it.  The loops run over the
+    block axis (the DM's own option combinations, a handful), never over states.
+    """
+
+    def __init__(self, moves: BlockMoves, rank: np.ndarray, unknown: np.ndarray) -> None:
+        self.moves = moves
+        self.n = moves.n
+        self.strict = ImprovingBlockMoves(moves, rank)
+        self.order = self.strict.order
+        ranked = np.take_along_axis(moves._block(rank, BOTTOM), self.order, axis=1)
+        unsure = moves._block(unknown.astype(np.int32), np.int32(0))
+        self.unsure = np.take_along_axis(unsure, self.order, axis=1).astype(bool)
+        # link[:, p] joins sorted cells p and p + 1 of one unknown level (infeasible cells
+        # are never unknown, so they join nothing that counts).
+        self.link = (ranked[:, 1:, :] == ranked[:, :-1, :]) & self.unsure[:, 1:, :]
+        self._empty = self.strict.empty and not bool(self.link.any())
+
+    @property
+    def empty(self) -> bool:
+        return self._empty
+
+    def _within(self, values: np.ndarray, op: np.ufunc, neutral: np.int32) -> np.ndarray:
+        """``op`` over the other cells of each cell's unknown level (``neutral`` if none)."""
+        v = np.take_along_axis(self.moves._block(values, neutral), self.order, axis=1)
+        size = v.shape[1]
+        forward = np.full_like(v, neutral)
+        backward = np.full_like(v, neutral)
+        for p in range(1, size):
+            carried = op(forward[:, p - 1, :], v[:, p - 1, :])
+            forward[:, p, :] = np.where(self.link[:, p - 1, :], carried, neutral)
+        for p in range(size - 2, -1, -1):
+            carried = op(backward[:, p + 1, :], v[:, p + 1, :])
+            backward[:, p, :] = np.where(self.link[:, p, :], carried, neutral)
+        within = np.where(self.unsure, op(forward, backward), neutral)
+        out = np.empty_like(within)
+        np.put_along_axis(out, self.order, within, axis=1)
+        return self.moves._back(out)
+
+    def min_over(self, values: np.ndarray) -> np.ndarray:
+        return np.minimum(self.strict.min_over(values), self._within(values, np.minimum, TOP))
+
+    def max_over(self, values: np.ndarray) -> np.ndarray:
+        return np.maximum(self.strict.max_over(values), self._within(values, np.maximum, BOTTOM))
 
 
 def ordinal_stable(
@@ -118,6 +176,8 @@ def ordinal_stable(
     def credible(j: int, uncertain: bool) -> MoveReductions:
         """j's improvements, with its unknown moves when ``uncertain`` (R+U_j or R+_j)."""
         if uncertain and unknown[j].any():
+            if isinstance(move_sets[j], BlockMoves):
+                return UncertainBlockMoves(move_sets[j], ranks[j], unknown[j])
             targets = padded[j] if padded is not None else getattr(move_sets[j], "targets", None)
             if targets is None:
                 raise ValueError("explicit targets are needed for a DM with unknown levels")
@@ -126,10 +186,10 @@ def ordinal_stable(
             return improving[j]
         return move_sets[j].improving(ranks[j])
 
-    known = (~unsure).astype(np.int64)
+    known = (~unsure).astype(np.int32)
     moves_i = move_sets[dm]
     if concept == "Nash":
-        best = moves_i.max_over(rank).astype(np.int64)
+        best = moves_i.max_over(rank)
         # (a)/(b): no move to a better level, nor within s's level when it is unknown.
         return best < rank + known if variant in ("a", "b") else best <= rank
     if concept not in ("GMR", "SMR", "SEQ"):
@@ -160,4 +220,4 @@ def ordinal_stable(
     # (b): escape iff rank(s1) >= rank(s) + known(s) and least(s1) > rank(s), i.e.
     # min(2 rank(s1) + 1, 2 least(s1)) > 2 rank(s) + known(s) (least clipped to stay int32).
     folded = np.minimum(2 * rank + 1, 2 * np.minimum(least, rank.size + 1))
-    return moves_i.max_over(folded.astype(np.int32)) <= 2 * rank.astype(np.int64) + known
+    return moves_i.max_over(folded.astype(np.int32)) <= 2 * rank + known
