@@ -19,12 +19,14 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict, load_case
 from detente.analyses.ordinal import ordinal_structure
 from detente.analyses.stability import ConceptError, concept_name
+from detente.cli import main
 from detente.engine.moves import BlockMoves
 from detente.engine.ordinal import UncertainBlockMoves, uncertain_improvements
 from detente.errors import ModelError
@@ -244,3 +246,20 @@ def test_worked_example() -> None:
     # withdrawal (NNYN): there the USSR's improvements meet only mild sanctions.
     dropped = set(result.equilibria("GMR")) - set(result.equilibria("GMR_strong"))
     assert {labels[s] for s in dropped} == {"YNNN", "NNYN"}
+
+
+def test_command_line(tmp_path: Any) -> None:
+    """The concept names and the fields work from the command line; a bad entry is one line
+    naming the file, the line and the place."""
+    path = tmp_path / "doubts.yaml"
+    path.write_text(yaml.safe_dump({"format": "detente/1", **with_prefs(unknown=[2])}))
+    args = ["analyze", str(path), "--concept", "gmr_a", "--concept", "SEQ_strong"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "GMR_a" in result.output and "SEQ_strong" in result.output
+    path.write_text(yaml.safe_dump({"format": "detente/1", **with_prefs(unknown=[5])}))
+    result = CliRunner().invoke(main, ["analyze", str(path)])
+    assert result.exit_code == 2
+    assert "ranking entry 5 does not exist (1..3)" in result.output
+    assert "decision_makers[0].preferences.unknown[0]" in result.output
+    assert len(result.output.strip().splitlines()) == 1

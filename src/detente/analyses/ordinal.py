@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.moves import BlockMoves
 from ..engine.ordinal import ordinal_stable
 from ..errors import DetenteError, ModelError
 from ..model.statements import parse_statement
@@ -170,13 +171,18 @@ def ordinal_stable_for(space: StateSpace, concept: str, dm: int) -> np.ndarray:
     weak = rest[-1] == "weak"
     variant = "c" if (weak or rest == ["strong"]) else rest[0]
     # Explicit targets are built only where R+U must be listed: the opponents' moves of SEQ
-    # and i's own moves of strong (a)/(b); every other concept runs on the fast move sets.
-    listed = base == "SEQ" or (strong and variant in "ab")
+    # and i's own moves of strong (a)/(b), for DMs with unknown levels whose moves are not
+    # dense blocks; every other concept runs on the fast move sets.
+    listed = (base == "SEQ" or (strong and variant in "ab")) and any(
+        not isinstance(m, BlockMoves)
+        for m, unsure in zip(space.move_sets, structure.unknown, strict=True)
+        if unsure.any()
+    )
     return ordinal_stable(
         base,
         dm,
         space.move_sets,
-        space.moves if listed and structure.unknown.any() else None,
+        space.moves if listed else None,
         structure.ranks,
         structure.unknown,
         structure.bands if strong else None,
