@@ -21,8 +21,8 @@ from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from .costs import CostEstimate, estimate_cost, over_budget
-from .presenting import present
 from .ordinal import OrdinalConceptError, ordinal_concept, ordinal_stable_for
+from .presenting import present
 
 #: Concepts in the order they are reported.
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", "SIM", "SEQSIM")
@@ -122,7 +122,7 @@ def stable_for(
     search (pairs of a state and an improvement decided).
     """
     concept = concept_name(concept)
-    if "_" in concept:  # unknown/strong/hybrid preferences: the model's own structure
+    if ordinal_concept(concept.lower()) is not None:  # unknown/strong/hybrid preferences
         if ranks is not None or moves is not None:
             raise OrdinalConceptError(f"{concept} uses the model's own preferences only")
         return ordinal_stable_for(space, concept, dm)
