@@ -1173,3 +1173,137 @@ def graded_stable_naive(
         return coalition_reach(model, others, s1, improving=False)
 
     return all(any(sanctions(s2) for s2 in reached(s1)) for s1 in improvements)
+
+
+# ---- h14-ordinal: unknown, strong/mild and hybrid preferences ----
+# Li, Hipel, Kilgour & Fang (2004), IEEE SMC-A 34(4); Hamouda, Kilgour & Hipel (2004, 2006);
+# Xu, Hipel, Kilgour & Chen (2010), Theory and Decision 69(4).  Every pair of states gets
+# its relation from the model's fields, one pair at a time; the stability definitions are
+# then transcribed set by set.
+
+
+_ORDINAL_CACHE: dict[int, tuple[NaiveModel, dict[Any, Any]]] = {}
+
+
+def _ordinal_memo(model: NaiveModel) -> dict[Any, Any]:
+    """A memo per naive model (relations, entry positions, reach sets): the definitions are
+    evaluated once per pair, not once per use."""
+    entry = _ORDINAL_CACHE.get(id(model))
+    if entry is None or entry[0] is not model:
+        if len(_ORDINAL_CACHE) > 8:
+            _ORDINAL_CACHE.clear()
+        entry = (model, {})
+        _ORDINAL_CACHE[id(model)] = entry
+    return entry[1]
+
+
+def _entry_positions(model: NaiveModel, dm: int) -> dict[int, int]:
+    memo = _ordinal_memo(model)
+    key = ("positions", dm)
+    if key not in memo:
+        prefs = model.conflict.decision_makers[dm].preferences
+        position: dict[int, int] = {}
+        for p, entry in enumerate(prefs.ranking or [], start=1):
+            for ref in entry if isinstance(entry, list) else [entry]:
+                position[model.resolve(ref)] = p
+        memo[key] = position
+    return memo[key]
+
+
+def ordinal_relation(model: NaiveModel, dm: int, a: int, b: int) -> str:
+    """DM ``dm``'s relation of state a to state b: '>>', '>', '~', 'U', '<' or '<<'."""
+    memo = _ordinal_memo(model)
+    key = ("relation", dm, a, b)
+    if key not in memo:
+        memo[key] = _relation(model, dm, a, b)
+    return memo[key]
+
+
+def _relation(model: NaiveModel, dm: int, a: int, b: int) -> str:
+    if a == b:
+        return "~"
+    prefs = model.conflict.decision_makers[dm].preferences
+    scores = model.scores[dm]
+    position = _entry_positions(model, dm)
+    if scores[a] == scores[b]:
+        if prefs.unknown == "ties":
+            return "U"
+        if isinstance(prefs.unknown, list) and position[a] in prefs.unknown:
+            return "U"
+        return "~"
+    better, worse = (a, b) if scores[a] > scores[b] else (b, a)
+    strong = False
+    if prefs.strong is not None and prefs.prioritization:
+        exprs = [parse(model.conflict, text) for text in prefs.prioritization[: prefs.strong]]
+        strong = any(
+            evaluate(e, model.rep(better)) != evaluate(e, model.rep(worse)) for e in exprs
+        )
+    elif prefs.strong is not None:
+        gaps = [prefs.strong] if isinstance(prefs.strong, int) else prefs.strong
+        strong = any(position[better] <= k < position[worse] for k in gaps)
+    if a == better:
+        return ">>" if strong else ">"
+    return "<<" if strong else "<"
+
+
+def ordinal_uncertain_moves(model: NaiveModel, dm: int, s: int, *, unknown: bool) -> set[int]:
+    """R+U_i(s) (``unknown``) or R+_i(s): moves to states i prefers (or may prefer)."""
+    allowed = {">>", ">", "U"} if unknown else {">>", ">"}
+    return {t for t in model.moves[dm][s] if ordinal_relation(model, dm, t, s) in allowed}
+
+
+class _UncertainMoves:
+    """A naive model seen through R+U: its "improvements" are the improvements or unknown
+    moves of the mover, so :func:`coalition_reach` with ``improving=True`` is R+U_H."""
+
+    def __init__(self, model: NaiveModel) -> None:
+        self.model = model
+        self.moves = model.moves
+        self._reach_cache: dict[tuple[Any, ...], set[int]] = {}
+
+    def improvements(self, dm: int, s: int) -> set[int]:
+        return ordinal_uncertain_moves(self.model, dm, s, unknown=True)
+
+
+def ordinal_coalition_reach(model: NaiveModel, coalition: Sequence[int], start: int) -> set[int]:
+    """R+U_H(s): legal sequences (no member twice in a row) of moves each of which is an
+    improvement or an unknown move for the member making it."""
+    memo = _ordinal_memo(model)
+    if "uncertain" not in memo:
+        memo["uncertain"] = _UncertainMoves(model)
+    return coalition_reach(memo["uncertain"], coalition, start, improving=True)
+
+
+def ordinal_stable_state(model: NaiveModel, concept: str, dm: int, s: int) -> bool:
+    """Stability of s for dm under a canonical concept name of the family (GMR_a, SEQ_d,
+    SMR_strong, GMR_weak, SEQ_a_strong, ...), straight from the definitions."""
+    base, *rest = concept.split("_")
+    strong = rest[-1] == "strong"
+    variant = "c" if rest in (["strong"], ["weak"]) else rest[0]
+
+    def sanction(s2: int) -> bool:
+        relation = ordinal_relation(model, dm, s, s2)  # how i sees s against s2
+        if strong:
+            return relation == ">>"
+        if variant in ("a", "c"):
+            return relation in (">>", ">", "~")  # Phi~_i(s)
+        return relation in (">>", ">", "~", "U")  # Phi~U_i(s)
+
+    moves = ordinal_uncertain_moves(model, dm, s, unknown=variant in ("a", "b"))
+    if base == "Nash":
+        return not moves
+    others = opponents(model, dm)
+    for s1 in moves:
+        if base == "SEQ":
+            reached = ordinal_coalition_reach(model, others, s1)
+        else:
+            reached = coalition_reach(model, others, s1, improving=False)
+        if base == "SMR":
+            ok = any(
+                sanction(s2) and all(sanction(s3) for s3 in model.moves[dm][s2]) for s2 in reached
+            )
+        else:
+            ok = any(sanction(s2) for s2 in reached)
+        if not ok:
+            return False
+    return True

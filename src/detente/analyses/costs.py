@@ -148,9 +148,10 @@ def estimate_cost(space: StateSpace, concept: str) -> CostEstimate:
         seq, sim = estimate_cost(space, "SEQ"), estimate_cost(space, "SIM")
         return CostEstimate(name, seq.steps + sim.steps, seq.seconds + sim.seconds, sim.what)
     total = float(moves.sum())
-    if name == "Nash":
+    base = name.split("_")[0]  # GMR_a, SEQ_strong, ...: the cost of their simple concept
+    if base == "Nash":
         steps = n * total
-    elif name in ("GMR", "SMR", "SEQ"):
+    elif base in ("GMR", "SMR", "SEQ"):
         steps = n * FIXPOINT_SWEEPS * (space.n_dms - 1) * total
     else:  # L<h>, NM
         levels = NM_LEVELS if name == "NM" else int(name[1:])

@@ -22,6 +22,7 @@ from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
 from .costs import CostEstimate, estimate_cost, over_budget
 from .graded import graded_concept, graded_stable_for
+from .ordinal import OrdinalConceptError, ordinal_concept, ordinal_stable_for
 from .presenting import present
 
 #: Concepts in the order they are reported.
@@ -56,13 +57,28 @@ def concept_name(text: str) -> str:
         return f"L{int(key[1:])}"
     if key in ("nm", "nonmyopic", "non-myopic"):
         return "NM"
+    if (ordinal := ordinal_concept(key)) is not None:  # unknown/strong/hybrid preferences
+        return ordinal
     try:  # probabilistic and fuzzy preferences: "0.7-Nash", "(0.7,0.5)-GMR", "FSEQ"
         graded = graded_concept(text)
     except ValueError as exc:
         raise ConceptError(str(exc)) from None
     if graded is not None:
         return graded.name
-    known = ", ".join((*CONCEPTS, "L<h>", "NM", "α-Nash", "(α,β)-GMR|SMR", "(α,β,γ)-SEQ", "FR"))
+    known = ", ".join(
+        (
+            *CONCEPTS,
+            "L<h>",
+            "NM",
+            "GMR_a..SEQ_d",
+            "GMR_strong",
+            "GMR_a_strong",
+            "α-Nash",
+            "(α,β)-GMR|SMR",
+            "(α,β,γ)-SEQ",
+            "FR",
+        )
+    )
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
@@ -126,6 +142,10 @@ def stable_for(
     search (pairs of a state and an improvement decided).
     """
     concept = concept_name(concept)
+    if ordinal_concept(concept.lower()) is not None:  # unknown/strong/hybrid preferences
+        if ranks is not None or moves is not None:
+            raise OrdinalConceptError(f"{concept} uses the model's own preferences only")
+        return ordinal_stable_for(space, concept, dm)
     graded = graded_concept(concept)
     if graded is not None:
         return graded_stable_for(space if ranks is None else space.with_ranks(ranks), graded, dm)

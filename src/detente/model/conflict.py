@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..errors import ModelError
 from .fuzzy_preferences import FuzzyPreferences
+from .ordinal_preferences import StrongGaps, UnknownLevels, check_ordinal_preferences
 from .statements import StatementError, parse_statement, quoted_statement
 from .values import pattern_constraints
 
@@ -168,6 +169,8 @@ class Preferences(_Strict):
         description="A number per feasible state (higher is better), keyed by state number"
         " or label",
     )
+    unknown: UnknownLevels = None
+    strong: StrongGaps = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Preferences:
@@ -330,6 +333,7 @@ class Conflict(_Strict):
             for k, condition in enumerate(getattr(self, field)):
                 _check_condition(condition, self, (field, k))
         self._check_extensions(index, levels)
+        check_ordinal_preferences(self)
         return self
 
     def _check_extensions(self, index: dict[str, int], levels: dict[str, int]) -> None:
