@@ -1173,3 +1173,13 @@ def graded_stable_naive(
         return coalition_reach(model, others, s1, improving=False)
 
     return all(any(sanctions(s2) for s2 in reached(s1)) for s1 in improvements)
+
+
+# ---- h14-dm: per-DM solution concepts ----
+# GMCR II (Fang, Hipel, Kilgour & Peng 2003, IEEE SMC-C 33(1)): each DM is analysed under its
+# own concept; a state is an equilibrium when every DM finds it stable under its own one.
+
+
+def per_dm_table(model: NaiveModel, assignment: Sequence[str]) -> list[list[bool]]:
+    """Row i: the states stable for DM i under ``assignment[i]`` (decided naively)."""
+    return [stable(model, assignment[i], i) for i in range(model.n_dms)]

@@ -227,8 +227,10 @@ def states(file: Path | None, case: str | None, max_states: int, fmt: str) -> No
 @model_argument
 @max_states_option
 @concepts_option(
-    f"Solution concept(s): {', '.join(CONCEPTS)}, L<h> (limited move), NM."
-    " Repeat for several; default: all of Nash, GMR, SMR, SEQ, SIM, SEQSIM.",
+    f"Solution concept(s): {', '.join(CONCEPTS)}, L<h> (limited move), NM;"
+    " 'DM=CONCEPT, ..., *=CONCEPT' for one concept per DM, 'per-DM' for the model's own."
+    " Repeat for several; default: all of Nash, GMR, SMR, SEQ, SIM, SEQSIM (and per-DM"
+    " when the model gives its DMs concepts).",
 )
 @format_option("table", "json", "csv")
 @click.option("--summary", is_flag=True, help="Only counts and equilibria (for large conflicts).")
@@ -242,7 +244,7 @@ def analyze_cmd(
     summary: bool,
 ) -> None:
     conflict = resolve_model(file, case)
-    names = [concept_name(c) for c in concepts] or list(CONCEPTS)
+    names = [concept_name(c) for c in concepts]
     space = _compile(conflict, max_states)
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.costs import DEFAULT_BUDGET_SECONDS
@@ -251,7 +253,7 @@ def analyze_cmd(
     budget = DEFAULT_BUDGET_SECONDS
     try:  # concepts named are computed with a progress bar; default ones within the budget
         with long_run_progress(space, names if concepts else [], budget) as progress:
-            result = analyze(space, names, budget=None if concepts else budget, progress=progress)
+            result = analyze(space, names or CONCEPTS, budget=None if concepts else budget, progress=progress)
     except KeyboardInterrupt:
         click.echo("detente: interrupted (Ctrl-C); no result", err=True)
         sys.exit(130)

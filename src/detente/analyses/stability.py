@@ -20,6 +20,7 @@ from ..engine.limited_move import limited_move_stable, nonmyopic_stable
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
+from . import per_dm
 from .costs import CostEstimate, estimate_cost, over_budget
 from .graded import graded_concept, graded_stable_for
 from .presenting import present
@@ -48,6 +49,10 @@ class ConceptError(DetenteError, ValueError):
 def concept_name(text: str) -> str:
     """Canonical name of a solution concept ('nash' -> 'Nash', 'l3' -> 'L3', 'nm' -> 'NM')."""
     key = text.strip().lower()
+    if per_dm.is_per_dm(text):  # each DM under its own concept (GMCR II): analyses/per_dm.py
+        return per_dm.PER_DM
+    if per_dm.is_assignment(text):
+        return per_dm.assignment_name(text, concept_name)
     if key in _ALIASES:
         return _ALIASES[key]
     if re.fullmatch(r"l\d+", key):
@@ -62,7 +67,10 @@ def concept_name(text: str) -> str:
         raise ConceptError(str(exc)) from None
     if graded is not None:
         return graded.name
-    known = ", ".join((*CONCEPTS, "L<h>", "NM", "α-Nash", "(α,β)-GMR|SMR", "(α,β,γ)-SEQ", "FR"))
+    known = ", ".join(
+        (*CONCEPTS, "L<h>", "NM", "α-Nash", "(α,β)-GMR|SMR", "(α,β,γ)-SEQ", "FR")
+        + ("DM=CONCEPT,...", per_dm.PER_DM)
+    )
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
@@ -126,6 +134,9 @@ def stable_for(
     search (pairs of a state and an improvement decided).
     """
     concept = concept_name(concept)
+    if concept == per_dm.PER_DM or per_dm.is_assignment(concept):
+        own = per_dm.concept_of(space, concept, dm, concept_name)
+        return stable_for(space, own, dm, ranks=ranks, moves=moves, progress=progress)
     graded = graded_concept(concept)
     if graded is not None:
         return graded_stable_for(space if ranks is None else space.with_ranks(ranks), graded, dm)
@@ -252,9 +263,14 @@ def analyze(
     """
     space = as_space(model)
     result = StabilityResult(space)
+    if concepts is DEFAULT_CONCEPTS:
+        concepts = per_dm.with_own_concepts(concepts, space)
     for name in concept_names(concepts):
         if budget is not None:
-            estimate = estimate_cost(space, name)
+            estimate = max(  # a per-DM concept: its costliest part
+                (estimate_cost(space, c) for c in per_dm.parts(space, name, concept_name)),
+                key=lambda e: e.seconds,
+            )
             if over_budget(estimate, budget):
                 result.skipped[name] = estimate
                 continue

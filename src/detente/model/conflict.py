@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..errors import ModelError
 from .fuzzy_preferences import FuzzyPreferences
+from .per_dm import CONCEPT_FIELD, check_own_concepts
 from .statements import StatementError, parse_statement, quoted_statement
 from .values import pattern_constraints
 
@@ -227,6 +228,7 @@ class DecisionMaker(_Strict):
     fuzzy: FuzzyPreferences | None = Field(
         default=None, description="Fuzzy preferences: the fuzzy satisficing threshold"
     )
+    concept: str | None = Field(default=None, min_length=1, description=CONCEPT_FIELD)
 
 
 class Outcome(_Strict):
@@ -330,6 +332,7 @@ class Conflict(_Strict):
             for k, condition in enumerate(getattr(self, field)):
                 _check_condition(condition, self, (field, k))
         self._check_extensions(index, levels)
+        check_own_concepts(self.decision_makers)
         return self
 
     def _check_extensions(self, index: dict[str, int], levels: dict[str, int]) -> None:
