@@ -748,6 +748,42 @@ def inverse_cmd(
         click.echo(f"  solution {k}: " + "; and ".join(c.sentence for c in solution))
 
 
+# -- stability margins: how robust each verdict is (detente.analyses.margins) -----------------
+@main.command("margins")
+@model_argument
+@max_states_option
+@click.option("--concept", default="Nash", show_default=True, help="Solution concept.")
+@click.option(
+    "--dm", "dms", multiple=True, metavar="NAME", help="Whose preferences may change (repeat)."
+)
+@click.option("--max-changes", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--all", "all_states", is_flag=True, help="Every state, not only the equilibria.")
+@format_option("table", "json")
+@friendly
+def margins_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    concept: str,
+    dms: tuple[str, ...],
+    max_changes: int,
+    all_states: bool,
+    fmt: str,
+) -> None:
+    """How many changes of one DM's ranking flip each state's equilibrium verdict."""
+    # lazy: loaded when this command runs, so `detente --help` starts fast
+    from .analyses.margins import stability_margins
+    from .render.margins import print_margins
+
+    space = _compile(resolve_model(file, case), max_states)
+    result = stability_margins(space, concept, dms=list(dms) or None, max_changes=max_changes)
+    states = range(space.n_states) if all_states else None
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(states=states), indent=2))
+    else:
+        print_margins(result, states=states)
+
+
 # -- status quo analysis: paths and the transition graph (detente.paths, detente.graph) ---------
 def _evolution_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by ``paths`` and ``graph``: where from, where to, which steps."""
