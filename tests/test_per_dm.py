@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict, load_case
+from detente.analyses.inverse import inverse
 from detente.analyses.per_dm import PerDMConceptError
 from detente.analyses.stability import concept_name
 from detente.cli import main
@@ -222,3 +223,16 @@ def test_cli_json_lists_the_mixed_equilibria() -> None:
     )
     assert result.exit_code == 0, result.output
     assert '"*=SEQ"' in result.output
+
+
+def test_other_analyses_take_per_dm_names() -> None:
+    """Any analysis that takes a concept name takes an assignment (here: inverse), and an
+    assignment may use limited-move and non-myopic horizons."""
+    space = compile_conflict(load_case("prisoners-dilemma"))
+    mixed = inverse(space, "NN", concept="A=Nash, B=Nash")
+    plain = inverse(space, "NN", concept="Nash")
+    assert mixed.size == plain.size == 2
+    result = analyze(space, ["A=L2, B=NM", "L2", "NM"])
+    rows = result.stable["A=L2, B=NM"]
+    assert np.array_equal(rows[0], result.stable["L2"][0])
+    assert np.array_equal(rows[1], result.stable["NM"][1])
