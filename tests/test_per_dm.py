@@ -236,3 +236,14 @@ def test_other_analyses_take_per_dm_names() -> None:
     rows = result.stable["A=L2, B=NM"]
     assert np.array_equal(rows[0], result.stable["L2"][0])
     assert np.array_equal(rows[1], result.stable["NM"][1])
+
+
+def test_a_mapping_is_one_per_dm_concept() -> None:
+    space = compile_conflict(load_case("north-korea"))
+    by_map = analyze(space, {"US": "SEQ", "*": "Nash"})
+    assert by_map.concepts == ["US=SEQ, *=Nash"]
+    assert np.array_equal(
+        by_map.stable["US=SEQ, *=Nash"], analyze(space, "*=Nash, US=seq").stable["US=SEQ, *=Nash"]
+    )
+    with pytest.raises(PerDMConceptError, match="a name with '=', ',' or ';'"):
+        analyze(space, {"US=1": "SEQ"})

@@ -253,7 +253,9 @@ def analyze_cmd(
     budget = DEFAULT_BUDGET_SECONDS
     try:  # concepts named are computed with a progress bar; default ones within the budget
         with long_run_progress(space, names if concepts else [], budget) as progress:
-            result = analyze(space, names or CONCEPTS, budget=None if concepts else budget, progress=progress)
+            result = analyze(
+                space, names or CONCEPTS, budget=None if concepts else budget, progress=progress
+            )
     except KeyboardInterrupt:
         click.echo("detente: interrupted (Ctrl-C); no result", err=True)
         sys.exit(130)

@@ -16,7 +16,8 @@ Two ways to name such a concept, both accepted wherever a concept name is:
   by commas (or semicolons), with ``*=CONCEPT`` for every DM not named.  A CONCEPT is any
   name :func:`detente.analyses.stability.concept_name` knows (including ``L3``, ``NM`` and
   the other families' names); commas inside brackets, as in ``(0.7,0.5)-GMR``, do not split;
-* ``per-DM`` (also ``own``): the concept given by each DM's ``concept:`` field in the model.
+* ``per-DM`` (also ``own``): the concept given by each DM's ``concept:`` field in the model;
+* in Python, a mapping ``{"US": "SEQ", "North Korea": "Nash"}`` passed to ``analyze``.
 
 This module only parses and resolves names; :func:`detente.analyses.stability.stable_for`
 computes the verdict of DM i under the concept resolved for i, with the same engine as
@@ -29,7 +30,7 @@ import :mod:`detente.analyses.stability` (which imports it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..errors import DetenteError, ModelError
 from ..space.state_space import StateSpace
@@ -40,6 +41,7 @@ __all__ = [
     "PerDMConceptError",
     "assignment_name",
     "concept_of",
+    "from_mapping",
     "has_own_concepts",
     "is_assignment",
     "is_per_dm",
@@ -179,6 +181,20 @@ def parts(space: StateSpace, name: str, canonical: Callable[[str], str]) -> list
     if name != PER_DM and not is_assignment(name):
         return [name]
     return list(dict.fromkeys(concept_of(space, name, dm, canonical) for dm in range(space.n_dms)))
+
+
+def from_mapping(concepts: Mapping[str, str]) -> str:
+    """The assignment ``{"US": "SEQ", "*": "Nash"}`` written as a name.
+
+    >>> from_mapping({"US": "SEQ", "*": "Nash"})
+    'US=SEQ, *=Nash'
+    """
+    for dm in concepts:
+        if any(char in dm for char in "=,;"):
+            raise PerDMConceptError(
+                f"decision maker {dm!r}: a name with '=', ',' or ';' cannot be given a concept"
+            )
+    return ", ".join(f"{dm}={concept}" for dm, concept in concepts.items())
 
 
 def has_own_concepts(space: StateSpace) -> bool:

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,14 +67,12 @@ def concept_name(text: str) -> str:
         raise ConceptError(str(exc)) from None
     if graded is not None:
         return graded.name
-    known = ", ".join(
-        (*CONCEPTS, "L<h>", "NM", "α-Nash", "(α,β)-GMR|SMR", "(α,β,γ)-SEQ", "FR")
-        + ("DM=CONCEPT,...", per_dm.PER_DM)
-    )
+    graded_names = ("α-Nash", "(α,β)-GMR|SMR", "(α,β,γ)-SEQ", "FR")
+    known = ", ".join((*CONCEPTS, "L<h>", "NM", *graded_names, "DM=CONCEPT,...", per_dm.PER_DM))
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
-def concept_names(concepts: str | Iterable[str]) -> list[str]:
+def concept_names(concepts: str | Iterable[str] | Mapping[str, str]) -> list[str]:
     """Canonical names of ``concepts``, each once, in order; one name may be given alone.
 
     >>> concept_names("nash")
@@ -82,6 +80,8 @@ def concept_names(concepts: str | Iterable[str]) -> list[str]:
     >>> concept_names(["seq", "Nash", "SEQ"])
     ['SEQ', 'Nash']
     """
+    if isinstance(concepts, Mapping):  # {"US": "SEQ", "*": "Nash"}: one per-DM concept
+        concepts = [per_dm.from_mapping(concepts)]
     if isinstance(concepts, str):
         concepts = [concepts]
     return list(dict.fromkeys(concept_name(c) for c in concepts))
@@ -240,14 +240,15 @@ class StabilityResult:
 
 def analyze(
     model: Conflict | StateSpace,
-    concepts: str | Iterable[str] = DEFAULT_CONCEPTS,
+    concepts: str | Iterable[str] | Mapping[str, str] = DEFAULT_CONCEPTS,
     *,
     ranks: np.ndarray | None = None,
     budget: float | None = None,
     progress: Callable[[str, float], None] | None = None,
 ) -> StabilityResult:
     """Stability of every state for every DM under each of ``concepts`` (one name, or
-    several).
+    several; a mapping ``{"US": "SEQ", "*": "Nash"}`` is one concept per DM, see
+    :mod:`detente.analyses.per_dm`).
 
     Every concept asked for is computed, however long it takes, unless ``budget`` (seconds)
     is given: then a concept whose estimated cost (:func:`detente.analyses.costs.estimate_cost`)
