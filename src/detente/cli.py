@@ -751,7 +751,7 @@ def inverse_cmd(
 
 
 # -- stability margins: how robust each verdict is (detente.analyses.margins) -----------------
-@main.command("margins")
+@analysis_command("margins")
 @model_argument
 @max_states_option
 @click.option("--concept", default="Nash", show_default=True, help="Solution concept.")
@@ -772,7 +772,6 @@ def margins_cmd(
     all_states: bool,
     fmt: str,
 ) -> None:
-    """How many changes of one DM's ranking flip each state's equilibrium verdict."""
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.margins import stability_margins
     from .render.margins import print_margins

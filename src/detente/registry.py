@@ -263,6 +263,8 @@ ANALYSES: dict[str, Analysis] = {
             " equilibrium verdict (detente's own measure).",
             ("concept", "dms", "max_changes"),
             runs_in=None,
+            command_help="How many changes of one DM's ranking flip each state's equilibrium"
+            " verdict.",
         ),
         Analysis(
             "diagnose",

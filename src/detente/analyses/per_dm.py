@@ -57,6 +57,20 @@ DEFAULT_KEY = "*"
 _PER_DM_ALIASES = ("per-dm", "perdm", "own", "per dm")
 
 
+_CANONICAL: list[Callable[[str], str]] = []
+
+
+def use_canonical(canonical: Callable[[str], str]) -> None:
+    """Register the canonicaliser of concept names (:mod:`detente.analyses.stability` does,
+    on import), for modules below it that must resolve per-DM names (the cost estimates)."""
+    _CANONICAL[:] = [canonical]
+
+
+def registered_canonical() -> Callable[[str], str]:
+    """The registered canonicaliser (names reaching here went through it already)."""
+    return _CANONICAL[0]
+
+
 class PerDMConceptError(DetenteError, ValueError):
     """A per-DM concept assignment that cannot be read or does not fit the model."""
 

@@ -72,6 +72,9 @@ def concept_name(text: str) -> str:
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
+per_dm.use_canonical(concept_name)  # the cost estimates resolve per-DM names with it
+
+
 def concept_names(concepts: str | Iterable[str] | Mapping[str, str]) -> list[str]:
     """Canonical names of ``concepts``, each once, in order; one name may be given alone.
 
