@@ -36,6 +36,7 @@ test here); the parsed tree is evaluated by the small recursive walker below.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import operator
 import re
@@ -1307,3 +1308,60 @@ def ordinal_stable_state(model: NaiveModel, concept: str, dm: int, s: int) -> bo
         if not ok:
             return False
     return True
+
+
+# ---- h14-dm: per-DM solution concepts ----
+# GMCR II (Fang, Hipel, Kilgour & Peng 2003, IEEE SMC-C 33(1)): each DM is analysed under its
+# own concept; a state is an equilibrium when every DM finds it stable under its own one.
+
+
+def per_dm_table(model: NaiveModel, assignment: Sequence[str]) -> list[list[bool]]:
+    """Row i: the states stable for DM i under ``assignment[i]`` (decided naively)."""
+    return [stable(model, assignment[i], i) for i in range(model.n_dms)]
+
+
+# ---- h14-dm: stability margins ----
+# detente's own measure (no paper): the fewest exchanges of two states on adjacent levels of
+# one DM's ranking that flip whether a state is an equilibrium.  Written straight from that
+# sentence: every sequence of k exchanges is tried, for k = 1, 2, ...
+
+
+def with_scores(model: NaiveModel, dm: int, scores: list[float]) -> NaiveModel:
+    """The same model with DM ``dm``'s scores replaced (and no stale cached improvements)."""
+    new = [list(s) for s in model.scores]
+    new[dm] = list(scores)
+    return dataclasses.replace(
+        model, scores=new, _reach_cache={}, _improvement_cache={}, _member_cache={}
+    )
+
+
+def naive_equilibrium_mask(model: NaiveModel, concept: str) -> list[bool]:
+    rows = [stable(model, concept, i) for i in range(model.n_dms)]
+    return [all(row[s] for row in rows) for s in range(model.n)]
+
+
+def naive_margins(model: NaiveModel, concept: str, dm: int, max_changes: int) -> list[int]:
+    """Per state: the least k <= max_changes flipping its equilibrium verdict, else -1."""
+    base = naive_equilibrium_mask(model, concept)
+    distinct = sorted(set(model.scores[dm]))
+    start = [distinct.index(v) for v in model.scores[dm]]  # levels, 0 = worst
+    margin = [-1] * model.n
+
+    def walk(levels: list[int], depth: int, left: int) -> None:
+        if left == 0:
+            return
+        for x in range(model.n):
+            for y in range(model.n):
+                if levels[x] == levels[y] + 1:
+                    swapped = list(levels)
+                    swapped[x], swapped[y] = levels[y], levels[x]
+                    mask = naive_equilibrium_mask(
+                        with_scores(model, dm, [float(v) for v in swapped]), concept
+                    )
+                    for s in range(model.n):
+                        if mask[s] != base[s] and (margin[s] < 0 or margin[s] > depth):
+                            margin[s] = depth
+                    walk(swapped, depth + 1, left - 1)
+
+    walk(start, 1, max_changes)
+    return margin

@@ -227,8 +227,10 @@ def states(file: Path | None, case: str | None, max_states: int, fmt: str) -> No
 @model_argument
 @max_states_option
 @concepts_option(
-    f"Solution concept(s): {', '.join(CONCEPTS)}, L<h> (limited move), NM."
-    " Repeat for several; default: all of Nash, GMR, SMR, SEQ, SIM, SEQSIM.",
+    f"Solution concept(s): {', '.join(CONCEPTS)}, L<h> (limited move), NM;"
+    " 'DM=CONCEPT, ..., *=CONCEPT' for one concept per DM, 'per-DM' for the model's own."
+    " Repeat for several; default: all of Nash, GMR, SMR, SEQ, SIM, SEQSIM (and per-DM"
+    " when the model gives its DMs concepts).",
 )
 @format_option("table", "json", "csv")
 @click.option("--summary", is_flag=True, help="Only counts and equilibria (for large conflicts).")
@@ -242,7 +244,7 @@ def analyze_cmd(
     summary: bool,
 ) -> None:
     conflict = resolve_model(file, case)
-    names = [concept_name(c) for c in concepts] or list(CONCEPTS)
+    names = [concept_name(c) for c in concepts]
     space = _compile(conflict, max_states)
     # lazy: loaded when this command runs, so `detente --help` starts fast
     from .analyses.costs import DEFAULT_BUDGET_SECONDS
@@ -251,7 +253,9 @@ def analyze_cmd(
     budget = DEFAULT_BUDGET_SECONDS
     try:  # concepts named are computed with a progress bar; default ones within the budget
         with long_run_progress(space, names if concepts else [], budget) as progress:
-            result = analyze(space, names, budget=None if concepts else budget, progress=progress)
+            result = analyze(
+                space, names or CONCEPTS, budget=None if concepts else budget, progress=progress
+            )
     except KeyboardInterrupt:
         click.echo("detente: interrupted (Ctrl-C); no result", err=True)
         sys.exit(130)
@@ -744,6 +748,41 @@ def inverse_cmd(
     click.echo(result.summary())
     for k, solution in enumerate(result.solutions[1:], start=2):
         click.echo(f"  solution {k}: " + "; and ".join(c.sentence for c in solution))
+
+
+# -- stability margins: how robust each verdict is (detente.analyses.margins) -----------------
+@analysis_command("margins")
+@model_argument
+@max_states_option
+@click.option("--concept", default="Nash", show_default=True, help="Solution concept.")
+@click.option(
+    "--dm", "dms", multiple=True, metavar="NAME", help="Whose preferences may change (repeat)."
+)
+@click.option("--max-changes", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--all", "all_states", is_flag=True, help="Every state, not only the equilibria.")
+@format_option("table", "json")
+@friendly
+def margins_cmd(
+    file: Path | None,
+    case: str | None,
+    max_states: int,
+    concept: str,
+    dms: tuple[str, ...],
+    max_changes: int,
+    all_states: bool,
+    fmt: str,
+) -> None:
+    # lazy: loaded when this command runs, so `detente --help` starts fast
+    from .analyses.margins import stability_margins
+    from .render.margins import print_margins
+
+    space = _compile(resolve_model(file, case), max_states)
+    result = stability_margins(space, concept, dms=list(dms) or None, max_changes=max_changes)
+    states = range(space.n_states) if all_states else None
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(states=states), indent=2))
+    else:
+        print_margins(result, states=states)
 
 
 # -- status quo analysis: paths and the transition graph (detente.paths, detente.graph) ---------

@@ -255,6 +255,18 @@ ANALYSES: dict[str, Analysis] = {
             command_help="The smallest change of preferences that makes TARGET an equilibrium.",
         ),
         Analysis(
+            "margins",
+            _A + "margins:stability_margins",
+            _A + "margins:MarginResult",
+            "Stability margins",
+            "How many exchanges of adjacent states in one DM's ranking flip each state's"
+            " equilibrium verdict (detente's own measure).",
+            ("concept", "dms", "max_changes"),
+            runs_in=None,
+            command_help="How many changes of one DM's ranking flip each state's equilibrium"
+            " verdict.",
+        ),
+        Analysis(
             "diagnose",
             _A + "diagnose:diagnose",
             _A + "diagnose:Diagnosis",

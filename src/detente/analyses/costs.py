@@ -45,6 +45,7 @@ import numpy as np
 
 from ..engine.stability import sim_relevant_options
 from ..space.state_space import StateSpace
+from . import per_dm
 from .graded import graded_concept
 
 __all__ = [
@@ -134,6 +135,9 @@ def estimate_cost(space: StateSpace, concept: str) -> CostEstimate:
     Increasing in the number of states and in every DM's number of moves.
     """
     name = concept
+    if concept == per_dm.PER_DM or per_dm.is_assignment(concept):  # its costliest part
+        parts = per_dm.parts(space, concept, per_dm.registered_canonical())
+        return max((estimate_cost(space, part) for part in parts), key=lambda e: e.seconds)
     graded = graded_concept(concept)
     if graded is not None:  # probabilistic / fuzzy: at least its base concept's cost
         base = estimate_cost(space, graded.base)

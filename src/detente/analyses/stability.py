@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from ..engine.limited_move import limited_move_stable, nonmyopic_stable
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
+from . import per_dm
 from .costs import CostEstimate, estimate_cost, over_budget
 from .graded import graded_concept, graded_stable_for
 from .ordinal import OrdinalConceptError, ordinal_concept, ordinal_stable_for
@@ -49,6 +50,10 @@ class ConceptError(DetenteError, ValueError):
 def concept_name(text: str) -> str:
     """Canonical name of a solution concept ('nash' -> 'Nash', 'l3' -> 'L3', 'nm' -> 'NM')."""
     key = text.strip().lower()
+    if per_dm.is_per_dm(text):  # each DM under its own concept (GMCR II): analyses/per_dm.py
+        return per_dm.PER_DM
+    if per_dm.is_assignment(text):
+        return per_dm.assignment_name(text, concept_name)
     if key in _ALIASES:
         return _ALIASES[key]
     if re.fullmatch(r"l\d+", key):
@@ -77,12 +82,17 @@ def concept_name(text: str) -> str:
             "(α,β)-GMR|SMR",
             "(α,β,γ)-SEQ",
             "FR",
+            "DM=CONCEPT,...",
+            per_dm.PER_DM,
         )
     )
     raise ConceptError(f"unknown solution concept {text!r} (known: {known})")
 
 
-def concept_names(concepts: str | Iterable[str]) -> list[str]:
+per_dm.use_canonical(concept_name)  # the cost estimates resolve per-DM names with it
+
+
+def concept_names(concepts: str | Iterable[str] | Mapping[str, str]) -> list[str]:
     """Canonical names of ``concepts``, each once, in order; one name may be given alone.
 
     >>> concept_names("nash")
@@ -90,6 +100,8 @@ def concept_names(concepts: str | Iterable[str]) -> list[str]:
     >>> concept_names(["seq", "Nash", "SEQ"])
     ['SEQ', 'Nash']
     """
+    if isinstance(concepts, Mapping):  # {"US": "SEQ", "*": "Nash"}: one per-DM concept
+        concepts = [per_dm.from_mapping(concepts)]
     if isinstance(concepts, str):
         concepts = [concepts]
     return list(dict.fromkeys(concept_name(c) for c in concepts))
@@ -142,6 +154,9 @@ def stable_for(
     search (pairs of a state and an improvement decided).
     """
     concept = concept_name(concept)
+    if concept == per_dm.PER_DM or per_dm.is_assignment(concept):
+        own = per_dm.concept_of(space, concept, dm, concept_name)
+        return stable_for(space, own, dm, ranks=ranks, moves=moves, progress=progress)
     if ordinal_concept(concept.lower()) is not None:  # unknown/strong/hybrid preferences
         if ranks is not None or moves is not None:
             raise OrdinalConceptError(f"{concept} uses the model's own preferences only")
@@ -249,14 +264,15 @@ class StabilityResult:
 
 def analyze(
     model: Conflict | StateSpace,
-    concepts: str | Iterable[str] = DEFAULT_CONCEPTS,
+    concepts: str | Iterable[str] | Mapping[str, str] = DEFAULT_CONCEPTS,
     *,
     ranks: np.ndarray | None = None,
     budget: float | None = None,
     progress: Callable[[str, float], None] | None = None,
 ) -> StabilityResult:
     """Stability of every state for every DM under each of ``concepts`` (one name, or
-    several).
+    several; a mapping ``{"US": "SEQ", "*": "Nash"}`` is one concept per DM, see
+    :mod:`detente.analyses.per_dm`).
 
     Every concept asked for is computed, however long it takes, unless ``budget`` (seconds)
     is given: then a concept whose estimated cost (:func:`detente.analyses.costs.estimate_cost`)
@@ -272,9 +288,14 @@ def analyze(
     """
     space = as_space(model)
     result = StabilityResult(space)
+    if concepts is DEFAULT_CONCEPTS:
+        concepts = per_dm.with_own_concepts(concepts, space)
     for name in concept_names(concepts):
         if budget is not None:
-            estimate = estimate_cost(space, name)
+            estimate = max(  # a per-DM concept: its costliest part
+                (estimate_cost(space, c) for c in per_dm.parts(space, name, concept_name)),
+                key=lambda e: e.seconds,
+            )
             if over_budget(estimate, budget):
                 result.skipped[name] = estimate
                 continue

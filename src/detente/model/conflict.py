@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..errors import ModelError
 from .fuzzy_preferences import FuzzyPreferences
 from .ordinal_preferences import StrongGaps, UnknownLevels, check_ordinal_preferences
+from .per_dm import CONCEPT_FIELD, check_own_concepts
 from .statements import StatementError, parse_statement, quoted_statement
 from .values import pattern_constraints
 
@@ -230,6 +231,7 @@ class DecisionMaker(_Strict):
     fuzzy: FuzzyPreferences | None = Field(
         default=None, description="Fuzzy preferences: the fuzzy satisficing threshold"
     )
+    concept: str | None = Field(default=None, min_length=1, description=CONCEPT_FIELD)
 
 
 class Outcome(_Strict):
@@ -334,6 +336,7 @@ class Conflict(_Strict):
                 _check_condition(condition, self, (field, k))
         self._check_extensions(index, levels)
         check_ordinal_preferences(self)
+        check_own_concepts(self.decision_makers)
         return self
 
     def _check_extensions(self, index: dict[str, int], levels: dict[str, int]) -> None:
