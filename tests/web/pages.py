@@ -36,5 +36,5 @@ def wait_saved(page: Any) -> None:
 
 
 def equilibria(page: Any, concept: str) -> list[int]:
-    line = page.locator(f"[data-test=eq-{concept}]")
+    line = page.locator(f'[data-test="eq-{concept}"]')
     return [int(t) for t in line.locator("[data-test=state-chip] b").all_inner_texts()]

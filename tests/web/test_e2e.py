@@ -342,3 +342,19 @@ def test_the_api_docs_are_served_locally_under_the_security_headers(page, live_s
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("detente workbench API")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     assert httpx.head(f"{live_server.url}/").status_code == 200
+
+
+def test_the_preference_family_runs_from_the_workbench(page, live_server) -> None:
+    """Issue 14's concepts, typed in the stability section's "More concepts" field."""
+    open_case(page, live_server, "chicken")
+    go(page, "stability")
+    for concept in ("GMR", "SMR", "SEQ", "SIM", "SEQSIM"):
+        page.locator(f"[data-test=concept-{concept}]").uncheck()
+    page.get_by_label("More concepts").fill("GMR_a; (0.7,0.5)-GMR; A=Nash, *=SEQ")
+    page.click("[data-test=run-stability]")
+    for name in ("GMR_a", "(0.7,0.5)-GMR", "A=Nash, *=SEQ"):
+        expect(page.locator(f'[data-test="eq-{name}"]')).to_be_visible()
+    # Certain preferences: the probabilistic and unknown variants reduce to GMR (Chicken's
+    # GMR equilibria are its Nash ones plus mutual swerving).
+    assert equilibria(page, "GMR_a") == equilibria(page, "(0.7,0.5)-GMR")
+    assert set(equilibria(page, "Nash")) <= set(equilibria(page, "GMR_a"))

@@ -485,6 +485,22 @@ function setPath(obj, path, value) {
 }
 function locKey(loc) { return loc.join("."); }
 function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+/** The concept names typed in a "more concepts" field: separated by commas or spaces
+ * outside parentheses ("(0.7,0.5)-GMR" is one), or by semicolons when a per-DM assignment
+ * ("US=SEQ, *=Nash") is among them. */
+function conceptEntries(text) {
+  if (text.includes("=")) return text.split(";").map((t) => t.trim()).filter(Boolean);
+  const out = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of text) {
+    if (ch === "(") depth += 1;
+    if (ch === ")") depth = Math.max(0, depth - 1);
+    if (depth === 0 && /[\s,;]/.test(ch)) { if (current) out.push(current); current = ""; } else current += ch;
+  }
+  if (current) out.push(current);
+  return out;
+}
 function renameInStatement(text, from, to) {
   if (typeof text !== "string" || !from) return text;
   const plain = /^[A-Za-z_][A-Za-z0-9_]*$/.test(to) ? to : `'${to}'`;
@@ -1959,10 +1975,10 @@ class ModelPage {
   section_stability() {
     const p = (this.params.stability ||= { concepts: [...CONCEPTS], extra: "", show: "all", search: "", outcome: "", limit: 100 });
     const run = () => {
-      const extra = p.extra.split(/[\s,]+/).filter(Boolean);
-      this.runJob("stability", "analyze", { concepts: [...p.concepts, ...extra] });
+      this.runJob("stability", "analyze", { concepts: [...p.concepts, ...conceptEntries(p.extra)] });
     };
-    const extra = h("input", { type: "text", value: p.extra, placeholder: "e.g. L3, NM", style: "width:8rem", "aria-label": "More concepts" });
+    const extra = h("input", { type: "text", value: p.extra, placeholder: "e.g. L3, NM, GMR_a, (0.7,0.5)-GMR, US=SEQ, *=Nash", style: "width:22rem", "aria-label": "More concepts",
+      title: "Any concept detente knows (docs/preferences.md): limited move L3 and non-myopic NM (two decision makers), unknown preferences GMR_a…SEQ_d, strength GMR_strong, probabilistic (0.7,0.5)-GMR, fuzzy FGMR, or one concept per decision maker, US=SEQ, *=Nash. Separate several with commas; per-DM assignments with semicolons." });
     extra.addEventListener("input", () => { p.extra = extra.value; });
     const result = this.results.stability;
     return h("div", {},
@@ -1971,7 +1987,7 @@ class ModelPage {
         h("p", { class: "help" }, "Which states are stable for each decision maker under each solution concept; an equilibrium is stable for all. Click any cell for the reason."),
         h("div", { class: "controls" },
           this.field("Solution concepts", this.conceptChecks(p)),
-          this.field("Also (two decision makers)", extra),
+          this.field("More concepts", extra),
           this.runButton("Run stability analysis", run, "run-stability")),
         this.jobSlot("stability"),
         this.staleNote("stability", run)),
