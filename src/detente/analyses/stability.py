@@ -179,6 +179,9 @@ def stable_for(
     if concept == "SIM":
         return _sim(space, moves, ranks, dm, progress)
     if concept == "SEQSIM":
+        # SEQ *and* SIM (Fang, Hipel & Kilgour 1993, Interactive Decision Making, Wiley,
+        # ch. 4), kept from detente's first version: the defining text could not be read, and
+        # GMCR+ is reported to use SEQ *or* SIM instead.  docs/sources.md says what was read.
         seq = seq_stable(move_sets, ranks, dm, improving)
         return seq & _sim(space, moves, ranks, dm, progress)
     if concept == "NM":
