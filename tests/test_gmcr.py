@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict, load_case, load_model
+from detente.analyses.hypergame import hypergame_analysis
 from detente.analyses.stability import CONCEPTS
 from detente.cli import main
 from detente.errors import ModelError, SizeLimitError
 from detente.io.files import parse_model
-from detente.io.gmcr import gmcr_to_conflict
+from detente.io.gmcr import GmcrImportWarning, gmcr_to_conflict
 
 DATA = Path(__file__).parent / "data"
 
@@ -664,3 +666,158 @@ def test_analyze_json_of_a_gmcr_file_uses_the_file_option_order() -> None:
         assert state["values"] == [1 if mark == "Y" else 0 for mark in state["label"]]
     nash = {data["states"][i - 1]["label"] for i in data["equilibria"]["Nash"]}
     assert {bundled_elmira_state(label) for label in nash} == {"NYNYN", "YNYYN", "abandon"}
+
+
+# -- issue 15: nothing in a .gmcr file is dropped in silence -------------------------------------
+def small_document() -> dict[str, Any]:
+    """Two DMs with one option each (a GMCR+-style file written for these tests)."""
+    return {
+        "options": [
+            {"name": "strike", "permittedDirection": "both"},
+            {"name": "talks", "permittedDirection": "both"},
+        ],
+        "decisionMakers": [
+            # From 'neither', A gains by striking but B's answer (talks) hurts A: a sanction
+            # A cannot picture when it misperceives the talks.
+            {"name": "A", "options": [0], "preferences": [[[1, "N"]], [[0, "Y"]]]},
+            {"name": "B", "options": [1], "preferences": [[[0, "Y"], [1, "Y"]], [[1, "N"]]]},
+        ],
+        "infeasibles": [],
+        "useManualPreferenceRanking": False,
+        "program": "gmcr-py",
+        "version": "0.3.5",
+    }
+
+
+def import_warnings(document: dict[str, Any], source: str = "w.gmcr") -> list[str]:
+    """Convert ``document`` (indented, so that entries sit on their own lines) and return the
+    import's warnings."""
+    with pytest.warns() as caught:
+        convert(document, source)
+    return [str(w.message) for w in caught if issubclass(w.category, GmcrImportWarning)]
+
+
+def line_with(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_known_keys_give_no_warning() -> None:
+    document = small_document()
+    document["coalitions"] = [0, 1]  # what gmcr-py writes when there is no coalition
+    document["coalitionsFull"] = [{"name": "A", "options": [0]}, {"name": "B", "options": [1]}]
+    document["decisionMakers"][0]["preferenceRanking"] = [1, 2, 3, 4]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GmcrImportWarning)
+        convert(document)
+
+
+@pytest.mark.parametrize(
+    ("path", "loc"),
+    [
+        (("colour",), "colour"),
+        (("options", 1, "weight"), "options[1].weight"),
+        (("decisionMakers", 0, "notes"), "decisionMakers[0].notes"),
+    ],
+)
+def test_unknown_keys_warn_with_file_line_and_key(path: tuple[Any, ...], loc: str) -> None:
+    document = mutate(path, "something", small_document())
+    text = json.dumps(document, indent=1)
+    messages = import_warnings(document)
+    assert len(messages) == 1, messages
+    line = line_with(text, f'"{path[-1]}"')
+    assert messages[0] == (
+        f"w.gmcr:{line}: {loc}: key {path[-1]!r} is not part of the gmcr-py format detente"
+        " reads; ignored"
+    )
+
+
+def test_coalitions_warn_with_file_and_line() -> None:
+    document = small_document()
+    document["coalitions"] = [[0, 1]]
+    text = json.dumps(document, indent=1)
+    (message,) = import_warnings(document)
+    line = text.splitlines().index("  [") + 1  # the coalition's own list
+    assert message.startswith(f"w.gmcr:{line}: coalitions[0]: the coalition of 'A', 'B' is not")
+    assert message.endswith("; ignored")
+
+
+def test_cli_validate_prints_import_warnings_on_stderr(tmp_path: Path) -> None:
+    document = small_document()
+    document["coalitions"] = [[0, 1]]
+    document["colour"] = "blue"
+    path = tmp_path / "m.gmcr"
+    path.write_text(json.dumps(document, indent=1))
+    for args in (["validate", str(path)], ["convert", str(path), str(tmp_path / "m.yaml")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        lines = result.stderr.splitlines()
+        assert [line.split(": ")[2] for line in lines] == ["colour", "coalitions[0]"], lines
+        assert all(line.startswith(f"warning: {path}:") for line in lines)
+        assert "warning" not in result.stdout
+
+
+def conflict_state(space: Any, label: str) -> int:
+    return next(s for s in range(space.n_states) if space.label(s) == label)
+
+
+def misperceiving(*patterns: Any, holder: int = 0) -> dict[str, Any]:
+    document = small_document()
+    document["decisionMakers"][holder]["misperceptions"] = list(patterns)
+    return document
+
+
+def test_misperception_becomes_a_perception() -> None:
+    document = misperceiving([[1, "Y"]], [[1, "y"], [1, "Y"]], [[0, "Y"], [0, "N"]])
+    with pytest.warns(GmcrImportWarning) as caught:
+        conflict = convert(document, "w.gmcr")
+    messages = [str(w.message) for w in caught]
+    (perception,) = conflict.perceptions
+    assert (perception.holder, perception.unaware_of) == ("A", ["talks"])
+    assert len(messages) == 1 and "unaware of option 'talks'" in messages[0]
+    assert (
+        messages[0].startswith("w.gmcr:") and "decisionMakers[0].misperceptions[0]" in messages[0]
+    )
+    # The same model written by hand in detente/1 gives the same hypergame.
+    handmade = parse_model(
+        """
+options: [{name: strike}, {name: talks}]
+decision_makers:
+  - {name: A, options: [strike], preferences: {prioritization: [not talks, strike]}}
+  - {name: B, options: [talks], preferences: {prioritization: [strike and talks, not talks]}}
+perceptions:
+  - {name: A misses talks, holder: A, unaware_of: [talks]}
+"""
+    )
+    ours = hypergame_analysis(conflict, list(CONCEPTS))
+    theirs = hypergame_analysis(handmade, list(CONCEPTS))
+    for concept in CONCEPTS:
+        assert ours.hyper_equilibria(concept).tolist() == theirs.hyper_equilibria(concept).tolist()
+    # The misperception matters: 'neither' is a GMR equilibrium only while A sees the talks.
+    neither = conflict_state(ours.space, "NN")
+    assert neither in ours.true_equilibria("GMR").tolist()
+    assert neither not in ours.hyper_equilibria("GMR").tolist()
+    # The key is not ignored: without it the model has no perception at all.
+    assert not convert(small_document()).perceptions
+
+
+@pytest.mark.parametrize(
+    ("patterns", "holder", "fragment"),
+    [
+        ([[[1, "N"]]], 0, "does not see the states where not talks: detente can import only"),
+        ([[[1, "Y"], [0, "N"]]], 0, "where talks and not strike: detente can import only"),
+        ([[[0, "Y"]]], 0, "its own option 'strike' is taken: detente has no equivalent"),
+        ([{"compound": True, "members": [[[1, "Y"]]]}], 1, "misperceives a compound pattern"),
+    ],
+)
+def test_misperceptions_without_a_detente_meaning_are_located_errors(
+    patterns: list[Any], holder: int, fragment: str
+) -> None:
+    document = misperceiving(*patterns, holder=holder)
+    error = error_of(document)
+    assert error.loc == ("decisionMakers", holder, "misperceptions", 0)
+    assert fragment in error.message, error.message
+    assert str(error).startswith(
+        f"bad.gmcr:{error.line}: decisionMakers[{holder}].misperceptions[0]: "
+    )
+    text = json.dumps(document, indent=2)
+    assert text.splitlines()[error.line - 1].strip().startswith(("[", "{"))

@@ -11,7 +11,9 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from .cases import (
 )
 from .errors import DetenteError, ModelError
 from .io.files import dump_model, load_model, locate_error
+from .io.gmcr import GmcrImportWarning
 from .limits import DEFAULT_MAX_MEMORY, DEFAULT_MAX_STATES
 from .model.conflict import Conflict
 from .registry import analysis
@@ -125,7 +128,25 @@ def resolve_model(file: Path | None, case: str | None, *, default_case: bool = F
         if default_case:
             return load_case(DEFAULT_CASE)
         raise DetenteError("give a model FILE or --case NAME (see 'detente cases')")
-    return load_model(file)
+    with import_warnings_on_stderr():
+        return load_model(file)
+
+
+@contextmanager
+def import_warnings_on_stderr() -> Iterator[None]:
+    """Print what an import leaves out (a ``.gmcr`` key it does not read, a coalition) on
+    stderr, one located line each, so that nothing is dropped in silence; other warnings go
+    on as Python shows them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", GmcrImportWarning)
+        try:
+            yield
+        finally:
+            for w in caught:
+                if issubclass(w.category, GmcrImportWarning):
+                    click.echo(f"warning: {w.message}", err=True)
+                else:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 def _compile(conflict: Conflict, max_states: int) -> StateSpace:
@@ -294,7 +315,8 @@ def convert(source: Path, target: Path, force: bool) -> None:
 
     The output format follows TARGET's suffix (.json for JSON, YAML otherwise).
     """
-    conflict = load_model(source)
+    with import_warnings_on_stderr():
+        conflict = load_model(source)
     compile_conflict(conflict)  # a converted file must be a valid model
     if target.exists() and not force:
         raise DetenteError(f"{target} exists; use --force to overwrite it")

@@ -24,17 +24,32 @@ here stays the file's own option order; when the two orders differ, ranked state
 written as labels (one Y/N per option in the file's order) so that they mean the same
 states.
 
+``decisionMakers[i].misperceptions``
+    a list of pair lists: the states matching one are states decision maker i does not see,
+    so the moves to and from them are removed from i's picture of the conflict.  Read as
+    detente :class:`~detente.model.Perception`\\ s (see :meth:`_Reader._perception`): a
+    single ``[k, "Y"]`` pair on another decision maker's option k becomes ``unaware_of``
+    option k; any other pattern has no detente equivalent and is a located error;
+``coalitions``
+    a list of decision-maker indices or lists of them (a list of two or more is a coalition).
+    detente does not import coalitions (its coalition analysis takes them as an argument);
+    a file that groups decision makers gets a warning naming the line.
+
 Two options, or two decision makers, with the same name are an error naming both (renaming
-one would change what the file means without a word).  Keys this reader does not know are
-ignored (the program that wrote the file may store more
-than a model).  Every malformed entry raises a :class:`~detente.errors.ModelError` located
-in the file, e.g. ``decisionMakers[1].preferences[2]``.
+one would change what the file means without a word).  Nothing is dropped in silence (issue
+15): a key this reader does not understand, and a coalition it does not import, give a
+:class:`GmcrImportWarning` (Python's :mod:`warnings`; the command line prints them on
+stderr) naming the file, the line and the key.  Every malformed entry raises a
+:class:`~detente.errors.ModelError` located in the file, e.g.
+``decisionMakers[1].preferences[2]``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,38 +63,92 @@ from ..model.conflict import Conflict
 from ..model.statements import StatementError, Taken, parse_statement
 from .documents import line_of, parse_json, validation_to_model_error
 
-__all__ = ["gmcr_to_conflict"]
+__all__ = ["GmcrImportWarning", "gmcr_to_conflict"]
 
 _DIRECTIONS = {"both": "both", "fwd": "forward", "back": "backward"}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUOTES = ("'", '"', "`")
 
 
+#: Top-level keys, and keys of an option and of a decision maker, that the reader reads or
+#: knows to carry nothing of the model (``program`` and ``version`` name the writer;
+#: ``coalitionsFull`` repeats ``coalitions`` with names).  Any other key gets a warning.
+_KNOWN_KEYS = frozenset(
+    {
+        "options",
+        "decisionMakers",
+        "infeasibles",
+        "useManualPreferenceRanking",
+        "useManualPreferenceVectors",
+        "coalitions",
+        "coalitionsFull",
+        "program",
+        "version",
+    }
+)
+_KNOWN_OPTION_KEYS = frozenset({"name", "permittedDirection"})
+_KNOWN_DM_KEYS = frozenset(
+    {"name", "options", "preferences", "preferenceRanking", "preferenceVector", "misperceptions"}
+)
+
+
+class GmcrImportWarning(UserWarning):
+    """Something in a ``.gmcr`` file that the import does not carry into the model.
+
+    The message is one line naming the file, the line when known, the place in the document
+    and what is left out, as a :class:`~detente.errors.ModelError` would.
+    """
+
+
 def gmcr_to_conflict(text: str, source: str) -> Conflict:
     """Read the text of a gmcr-py save file as a detente conflict.
 
-    ``source`` names the file in error messages.  Raises
+    ``source`` names the file in error messages and warnings.  Raises
     :class:`~detente.errors.ModelError` (naming the file, the line when known and the place
-    in the document) for anything malformed.
+    in the document) for anything malformed; warns with :class:`GmcrImportWarning` for
+    anything it reads but does not import.
+
+    >>> import json, warnings
+    >>> document = {
+    ...     "options": [{"name": "a"}],
+    ...     "decisionMakers": [{"name": "A", "options": [0], "preferences": []}],
+    ...     "colour": "blue",
+    ... }
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     conflict = gmcr_to_conflict(json.dumps(document, indent=1), "m.gmcr")
+    >>> [str(w.message) for w in caught]
+    ["m.gmcr:16: colour: key 'colour' is not part of the gmcr-py format detente reads; ignored"]
     """
     data = parse_json(text, source)
+    lines = _Lines(text)
     try:
-        return _Reader(data, Path(source).name).conflict()
+        return _Reader(data, Path(source).name, source, lines).conflict()
     except ModelError as exc:
         if exc.source is not None:
             raise
-        raise exc.located(source, _line_of(text, exc.loc)) from None
+        raise exc.located(source, lines(exc.loc)) from None
 
 
-def _line_of(text: str, loc: Location) -> int | None:
-    """Line of ``loc`` in the JSON text (JSON is YAML, so the YAML composer knows lines)."""
-    if not loc:
-        return None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    return line_of(node, loc)
+class _Lines:
+    """Line of a document location in the JSON text (JSON is YAML, so the YAML composer
+    knows lines); the text is composed once, and only when a line is asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.node: yaml.Node | None = None
+        self.composed = False
+
+    def __call__(self, loc: Location) -> int | None:
+        if not loc:
+            return None
+        if not self.composed:
+            self.composed = True
+            try:
+                self.node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+            except (yaml.YAMLError, RecursionError):
+                self.node = None
+        return None if self.node is None else line_of(self.node, loc)
 
 
 # -- small checkers that say where ---------------------------------------------------------
@@ -182,16 +251,38 @@ def _statement_name(name: str) -> str:
 
 # -- the reader ------------------------------------------------------------------------------
 class _Reader:
-    def __init__(self, data: Any, filename: str) -> None:
+    def __init__(
+        self, data: Any, filename: str, source: str, lines: Callable[[Location], int | None]
+    ) -> None:
         self.data = _expect_object(
             data, (), "a gmcr-py save file: an object with options and decisionMakers"
         )
         self.filename = filename
+        self.source = source
+        self.lines = lines
+
+    def _warn(self, message: str, loc: Location) -> None:
+        located = ModelError(message, loc).located(self.source, self.lines(loc))
+        # The message names its place in the .gmcr file; the Python line it is attributed to
+        # matters little (the reader's depth varies), so no stacklevel is tuned.
+        warnings.warn(str(located), GmcrImportWarning, stacklevel=2)
+
+    def _warn_unknown_keys(
+        self, entry: dict[str, Any], known: frozenset[str], loc: Location
+    ) -> None:
+        for key in entry:
+            if key not in known:
+                self._warn(
+                    f"key {key!r} is not part of the gmcr-py format detente reads; ignored",
+                    (*loc, key),
+                )
 
     def conflict(self) -> Conflict:
+        self._warn_unknown_keys(self.data, _KNOWN_KEYS, ())
         options = self._options()
         self.option_names = [o["name"] for o in options]
         dms = self._decision_makers()
+        self._coalitions(dms)
         self.grouped = [k for dm in dms for k in dm["option_indices"]]
         self._check_owners(dms)
         infeasible = self._infeasibles()
@@ -217,6 +308,7 @@ class _Reader:
                     part for part in (dm["note"], entry.get("description")) if part
                 )
             decision_makers.append(entry)
+        perceptions = [p for i, dm in enumerate(dms) if (p := self._perception(i, dm)) is not None]
         document = {
             "name": Path(self.filename).stem,
             "description": f"Imported from the gmcr-py save file {self.filename}.",
@@ -224,6 +316,8 @@ class _Reader:
             "decision_makers": decision_makers,
             "infeasible": infeasible,
         }
+        if perceptions:
+            document["perceptions"] = perceptions
         try:
             return Conflict.model_validate(document)
         except ValidationError as exc:  # pragma: no cover - the reader builds valid models
@@ -243,6 +337,7 @@ class _Reader:
         for k, entry in enumerate(raw):
             loc = ("options", k)
             entry = _expect_object(entry, loc, "an option")
+            self._warn_unknown_keys(entry, _KNOWN_OPTION_KEYS, loc)
             if "name" not in entry:
                 raise ModelError("required field 'name' is missing", loc)
             names.append(_clean_name(entry["name"], (*loc, "name")))
@@ -276,6 +371,7 @@ class _Reader:
         for i, entry in enumerate(raw):
             loc = ("decisionMakers", i)
             entry = _expect_object(entry, loc, "a decision maker")
+            self._warn_unknown_keys(entry, _KNOWN_DM_KEYS, loc)
             for key in ("name", "options"):
                 if key not in entry:
                     raise ModelError(f"required field {key!r} is missing", loc)
@@ -318,6 +414,104 @@ class _Reader:
                     ("options", k),
                 )
 
+    def _coalitions(self, dms: list[dict[str, Any]]) -> None:
+        """Warn about each coalition of two or more decision makers: detente does not import
+        them.  gmcr-py writes every decision maker as its own one-member entry when there is
+        no coalition, so those are nothing to warn about."""
+        if "coalitions" not in self.data:
+            return
+        loc: Location = ("coalitions",)
+        raw = self.data["coalitions"]
+        if not isinstance(raw, list):
+            self._warn(f"expected a list of coalitions, got {_kind(raw)}; ignored", loc)
+            return
+        names = [dm["name"] for dm in dms]
+        for k, entry in enumerate(raw):
+            if not isinstance(entry, list) or len(entry) < 2:
+                continue
+            members = ", ".join(
+                repr(names[i])
+                if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(names)
+                else _kind(i)
+                for i in entry
+            )
+            self._warn(
+                f"the coalition of {members} is not imported (detente's coalition analysis"
+                " takes coalitions as arguments: detente coalitions --coalition A+B); ignored",
+                (*loc, k),
+            )
+
+    def _perception(self, i: int, dm: dict[str, Any]) -> dict[str, Any] | None:
+        """Decision maker ``i``'s misperceived states as a detente perception, or ``None``.
+
+        In gmcr-py a decision maker does not see the states matching a misperceived pattern:
+        the moves to and from them are removed from its picture.  detente's nearest notion is
+        a first-level hypergame perception whose holder is unaware of an option (Aljefri,
+        Fang, Hipel & Madani 2014, "Modeling misperception of options and preferences in the
+        graph model for conflict resolution", IEEE SMC; see
+        :mod:`detente.analyses.hypergame`): the holder pictures no move that changes the
+        option, so no move between a state it sees and one where the option is taken.  So
+        only the pattern "option k of another decision maker is taken" (``[[k, "Y"]]``)
+        carries over, as ``unaware_of: [k]``, and only on the states the holder sees: among
+        the states where k is taken, detente keeps the moves that leave k alone (it marks
+        those states 'unforeseen') where gmcr-py removes them, so each such mapping warns.
+        A pattern with "not taken", with two or more options, or on the holder's own option
+        means something detente cannot say, and is an error rather than an approximation.
+        """
+        loc: Location = ("decisionMakers", i, "misperceptions")
+        raw = _expect_list(dm["raw"].get("misperceptions", []), loc, "misperceived states")
+        holder = dm["name"]
+        unaware: list[str] = []
+        for k, value in enumerate(raw):
+            where = (*loc, k)
+            if isinstance(value, dict):
+                raise ModelError(
+                    f"{holder!r} misperceives a compound pattern; detente imports only"
+                    ' [[option, "Y"]] (the holder is unaware of another DM\'s option)',
+                    where,
+                )
+            required = self._required(value, where)
+            if required is None:
+                continue  # asks one option to be both Y and N: it hides no state
+            pattern = self._conjunction(value, where)
+            if len(required) != 1 or not next(iter(required.values())):
+                raise ModelError(
+                    f"{holder!r} does not see the states where {pattern}: detente can import"
+                    ' only a misperception of one option taken ([[option, "Y"]], read as'
+                    " being unaware of that option)",
+                    where,
+                )
+            index = next(iter(required))
+            option = self.option_names[index]
+            if index in dm["option_indices"]:
+                raise ModelError(
+                    f"{holder!r} does not see the states where its own option {option!r} is"
+                    " taken: detente has no equivalent (a DM can be unaware only of other"
+                    " DMs' options)",
+                    where,
+                )
+            if option not in unaware:
+                unaware.append(option)
+                self._warn(
+                    f"read as {holder!r} being unaware of option {option!r}: gmcr-py removes"
+                    f" every move to and from the states where {option!r} is taken from"
+                    f" {holder!r}'s picture, detente the moves that change {option!r}; on"
+                    " those states (marked 'unforeseen' by detente hypergame) results may"
+                    " differ",
+                    where,
+                )
+        if not unaware:
+            return None
+        return {
+            "name": f"{holder} does not see states where {', '.join(unaware)} is taken",
+            "description": (
+                f"Imported from decisionMakers[{i}].misperceptions of {self.filename}: in"
+                f" {holder}'s picture no move changes {', '.join(unaware)}."
+            ),
+            "holder": holder,
+            "unaware_of": unaware,
+        }
+
     # -- conditions ------------------------------------------------------------------------
     def _pairs(self, value: Any, loc: Location) -> list[tuple[int, bool]]:
         """A list of ``[option index, "Y" | "N"]`` pairs, all of which must hold."""
@@ -339,6 +533,15 @@ class _Reader:
             out.append((index, flag.upper() == "Y"))
         return out
 
+    def _required(self, value: Any, loc: Location) -> dict[int, bool] | None:
+        """The pair list ``value`` as {option index: taken}, or ``None`` when it asks one
+        option to be both taken and not (no state matches it)."""
+        required: dict[int, bool] = {}
+        contradictory = False
+        for index, taken in self._pairs(value, loc):  # every pair is checked, even past a clash
+            contradictory |= required.setdefault(index, taken) != taken
+        return None if contradictory else required
+
     def _infeasibles(self) -> list[dict[str, Any]]:
         raw = _expect_list(
             self.data.get("infeasibles", []), ("infeasibles",), "infeasibility conditions"
@@ -346,15 +549,13 @@ class _Reader:
         self.infeasible_pairs: list[list[tuple[int, bool]]] = []
         out = []
         for k, entry in enumerate(raw):
-            pairs = self._pairs(entry, ("infeasibles", k))
-            required: dict[int, bool] = {}
-            contradictory = False
-            for index, taken in pairs:
-                contradictory |= required.setdefault(index, taken) != taken
-            if contradictory:
+            required = self._required(entry, ("infeasibles", k))
+            if required is None:
                 continue  # asks one option to be both Y and N: it rules out no state
             self.infeasible_pairs.append(list(required.items()))
-            when = {self.option_names[index]: "Y" if taken else "N" for index, taken in pairs}
+            when = {
+                self.option_names[index]: "Y" if taken else "N" for index, taken in required.items()
+            }
             out.append({"when": when})
         return out
 
