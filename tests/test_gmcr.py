@@ -821,3 +821,11 @@ def test_misperceptions_without_a_detente_meaning_are_located_errors(
     )
     text = json.dumps(document, indent=2)
     assert text.splitlines()[error.line - 1].strip().startswith(("[", "{"))
+
+
+def test_top_level_misperceptions_are_an_error_not_a_warning() -> None:
+    document = small_document()
+    document["misperceptions"] = [[[1, "Y"]]]
+    error = error_of(document)
+    assert error.loc == ("misperceptions",) and error.line is not None
+    assert "detente cannot tell whose these are" in error.message

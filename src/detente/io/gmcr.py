@@ -278,6 +278,14 @@ class _Reader:
                 )
 
     def conflict(self) -> Conflict:
+        if "misperceptions" in self.data:
+            # Misperceptions change the answer; a set detente cannot attribute to a DM must
+            # stop the import rather than be dropped with a warning.
+            raise ModelError(
+                "misperceptions belong to a decision maker (decisionMakers[i].misperceptions);"
+                " detente cannot tell whose these are",
+                ("misperceptions",),
+            )
         self._warn_unknown_keys(self.data, _KNOWN_KEYS, ())
         options = self._options()
         self.option_names = [o["name"] for o in options]
