@@ -10,6 +10,7 @@ self-contained page that parses.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from html import unescape
@@ -24,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import detente
+from detente.analyses.design import design
 from detente.analyses.diagnose import bundled_history, diagnose, load_history
 from detente.analyses.hypergame import correct
 from detente.analyses.inverse import inverse
@@ -36,14 +38,25 @@ from detente.io import dump_model
 from detente.model.conflict import Conflict, Outcome, Preferences, Strategy
 from detente.report.brief import (
     DEFAULT_REPORT_CONCEPTS,
+    DiagnosisFinding,
     Report,
     build_report,
     choose_roles,
     decisive_statement,
 )
-from detente.report.findings import commit_words, indistinguishable_groups, pct, tie_flags
+from detente.report.findings import (
+    build_findings,
+    indistinguishable_groups,
+    package_words,
+    pct,
+    reaches_test,
+    recommendation_groups,
+    row_name,
+    statement_flags,
+    tie_flags,
+)
 
-from .conflicts import conflicts, statements
+from .conflicts import conflict_data, conflicts, preferences, statements
 from .reference import evaluate, naive_model, nash_tie_flips, parse, same_move_order
 
 FAST = ("strategies", "dial", "agreement", "misperceptions")
@@ -667,8 +680,7 @@ def check_contract(data: dict) -> None:
     for r in data["recommendations"]:
         assert {"commit", "outcome", "probability", "steps", "minimal"} <= set(r)
         assert set(r["probability"]) == set(data["concepts"])
-        assert r["steps"] is None or isinstance(r["steps"], int)
-        assert isinstance(r["minimal"], bool)
+        assert isinstance(r["steps"], int) and r["minimal"] is True
     names = [s["name"] for s in data["strategies"]]
     assert names[0] == "no commitment"
     for s in data["strategies"]:
@@ -676,7 +688,7 @@ def check_contract(data: dict) -> None:
         assert set(s["outcomes"]) <= set(data["concepts"])
     for x in data["fragility"]:
         assert set(x) == {"kind", "claim", "detail"}
-        assert x["kind"] in ("tie", "indistinguishable", "bound", "concept")
+        assert x["kind"] in ("tie", "indistinguishable", "bound", "concept", "statement")
 
 
 def test_json_and_summary_carry_the_findings(nk_report: Report) -> None:
@@ -707,11 +719,12 @@ def test_the_page_shows_the_findings_numbers(nk_report: Report, nk_html: str) ->
     f = nk_report.findings
     for h in f.belief.hypotheses:
         assert f"{h.name} {pct(h.prior)} {pct(h.posterior)}" in text
-    for r in f.recommendations:
-        row = " ".join(
-            [commit_words(r.commit), r.outcome, *(pct(r.probability[c]) for c in f.concepts)]
-        )
+    for r in recommendation_groups(f):
+        row = " ".join([package_words(r), r.outcome, *(pct(r.probability[c]) for c in f.concepts)])
         assert row in text
+    assert f.dial is not None
+    for row in f.dial.rows:
+        assert " ".join([row_name(row), *(c.text() for c in row.cells)]) in text
     # The recommendation comes first, before any table.
     assert nk_html.index('id="recommendation"') < nk_html.index("<table")
     # Words, not codes: no '(its statement N)', no bare state numbers outside the appendix.
@@ -737,15 +750,41 @@ def test_json_contract_on_every_bundled_case(case: str) -> None:
     report = build_report(detente.load_case(case), history=bundled_history(case))
     data = json.loads(json.dumps(report.to_json()))
     check_contract(data)
-    for r in data["recommendations"]:
-        # A recommendation pasted into the model as a strategy reaches what it claims.
-        if r["steps"] is None:
-            continue
-        result = compare(
-            report.space, report.concepts, strategies=[{"name": "r", "commit": r["commit"]}]
-        )
-        row = next(s for s in result.strategies if s.name == "r")
-        assert any(r["outcome"] in c.outcomes_reachable for c in row.concepts.values())
+    if not data["recommendations"]:
+        return
+    # Each recommendation pasted into the model as a strategy reaches what it claims: the
+    # compare machinery run over the belief (uncertainty_analysis) gives its probability.
+    posterior = {h["name"]: h["posterior"] for h in data["belief"]["hypotheses"]}
+    model = reweighted(report.space.conflict, data["belief"]["counterpart"], posterior)
+    strategies = [
+        Strategy(name=f"r{k}", commit=r["commit"])
+        for k, r in enumerate(data["recommendations"])
+        if r["commit"]
+    ]
+    direct = uncertainty_analysis(
+        model.model_copy(update={"strategies": strategies}), report.concepts, progress=False
+    )
+    for k, r in enumerate(data["recommendations"]):
+        name = f"r{k}" if r["commit"] else "no commitment"
+        for concept, p in r["probability"].items():
+            got = direct.strategies[name][concept].get(r["outcome"], 0.0)
+            assert got == pytest.approx(p, abs=1e-5), (r, concept)
+
+
+def reweighted(conflict: Conflict, counterpart: str, weights: dict[str, float]) -> Conflict:
+    """The model with the counterpart's alternatives weighted by ``weights`` (zero ones
+    dropped); unchanged when it has none."""
+    dms = list(conflict.decision_makers)
+    i = conflict.dm_index[counterpart]
+    if not dms[i].alternatives:
+        return conflict
+    kept = [
+        a.model_copy(update={"weight": weights[a.name]})
+        for a in dms[i].alternatives
+        if weights.get(a.name, 0.0) > 0
+    ]
+    dms[i] = dms[i].model_copy(update={"alternatives": kept})
+    return conflict.model_copy(update={"decision_makers": dms})
 
 
 def test_no_sentence_contradicts_another() -> None:
@@ -800,3 +839,258 @@ def test_cli_report_errors_are_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.strip().startswith("detente: error: unknown decision maker 'Nobody'")
     assert len(result.output.strip().splitlines()) == 1
+
+
+# -- recommendations: the strategy design's minimal packages ------------------------------------
+def test_north_korea_recommends_the_designs_top_package(nk_report: Report) -> None:
+    """The brief recommends what `detente design` finds (under the brief's belief): sanctions
+    at most 4 + assurance + normalize, and says why the dial cannot go higher."""
+    f = nk_report.findings
+    top = f.recommendations[0]
+    assert top.group == "sanctions at most 4 + assurance + normalize" and top.outcome == "deal"
+    members = [r for r in f.recommendations if r.group == top.group and r.outcome == "deal"]
+    assert sorted(r.commit["sanctions"] for r in members) == [0, 1, 2, 3, 4]
+    assert all(r.minimal for r in f.recommendations)
+    assert f.recommendation[0] == "Commit to sanctions at most 4, assurance and normalize."
+    assert any("'normalize and sanctions >= 5'" in s for s in f.recommendation)
+    assert f.search["complete"] and f.search["candidates"] == 8748
+    # Ranked as the design ranks: probability (smallest over the concepts, then the sum).
+    for outcome in ("deal", "talks"):
+        ps = [r.probability for r in f.recommendations if r.outcome == outcome]
+        keys = [(-round(min(p.values()), 9), -round(sum(p.values()), 9)) for p in ps]
+        assert keys == sorted(keys)
+    # Its probability is the uncertainty analysis of the package under the posterior (the
+    # package judged hypothesis by hypothesis).
+    judged = next(c for c in f.candidates if c.commit == top.commit)
+    for concept in f.concepts:
+        assert judged.p(concept, "deal") == pytest.approx(top.probability[concept], abs=1e-6)
+
+
+def test_the_dial_table_under_each_package(nk: Conflict, nk_report: Report) -> None:
+    """Each cell of the dial × commitment table is the uncertainty analysis (compare over the
+    belief) of that row's commitment with the dial at that level; a level a row cannot hold
+    is named with the infeasibility condition that rules it out."""
+    f = nk_report.findings
+    table = f.dial
+    assert table is not None and table.option == "sanctions" and table.levels == list(range(11))
+    names = [" = ".join(r.names) for r in table.rows]
+    assert "assurance = 'pressure with an assurance'" in names
+    assert any("'maximum pressure'" in n for n in names) and names[-1] == "sanctions alone"
+    top = next(r for r in table.rows if frozenset(f.recommendations[0].commit.items()) in r.sources)
+    assert [c.outcome for c in top.cells[:5]] == ["deal"] * 5
+    assert [c.status for c in top.cells[5:]] == ["infeasible"] * 6
+    assert [(c.condition, c.levels) for c in top.constraints] == [
+        ("'normalize and sanctions >= 5'", list(range(5, 11)))
+    ]
+    posterior = {h.name: h.posterior for h in f.belief.hypotheses}
+    strategies = [
+        Strategy(name=f"{n}@{lv}", commit={**row.commit, "sanctions": lv})
+        for n, row in enumerate(table.rows)
+        for lv in table.levels
+        if row.cells[lv].status == "ok"
+    ]
+    model = reweighted(nk, "NorthKorea", posterior).model_copy(update={"strategies": strategies})
+    direct = uncertainty_analysis(model, f.concepts, progress=False)
+    for n, row in enumerate(table.rows):
+        for lv, cell in zip(table.levels, row.cells, strict=True):
+            if cell.status != "ok":
+                continue
+            got = direct.strategies[f"{n}@{lv}"]
+            best = next(
+                (o for o in ("deal", "talks") if max(got[c].get(o, 0) for c in f.concepts) >= 0.01),
+                None,
+            )
+            assert cell.outcome == best
+            for c in f.concepts:
+                expected = got[c].get(best, 0.0) if best else 0.0
+                assert cell.probability.get(c, 0.0) == pytest.approx(expected, abs=1e-6)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", nk_report.to_html())).split())
+    assert "The dial under each commitment" in text and "cannot be held" in text
+
+
+def test_tie_flags_name_the_difference_in_words(nk_report: Report) -> None:
+    ties = [x for x in nk_report.findings.fragility if x.kind == "tie"]
+    details = " ".join(x.detail for x in ties)
+    assert "exactly as much as deal (" not in details
+    assert "the same deal without normalize" in details
+    assert "talks (the same state without denuclearize)" in details
+
+
+def test_state_pictures_are_in_words(nk_report: Report, nk_html: str) -> None:
+    """The path the top package opens is drawn state by state in words; the numbered state
+    graphs are in the technical appendix only."""
+    picture = nk_report.findings.picture
+    assert picture is not None and picture.states[-1].outcome == "deal"
+    assert picture.states[0].outcome == "stalemate" and picture.states[0].mover is None
+    body, appendix = nk_html.split('<details class="appendix">')
+    assert '<figure class="graph">' in appendix and '<figure class="graph">' not in body
+    assert '<ol class="path">' in body
+
+
+@st.composite
+def believed_conflicts(draw: st.DrawFn) -> tuple[Conflict, dict[str, float]]:
+    """A random conflict with a status quo, two outcomes, strategies committing the other
+    DMs' options, weighted alternatives for DM 0 (the counterpart) and a random posterior
+    (as a record would give; some hypotheses ruled out)."""
+    data = draw(conflict_data(max_dms=3, max_options=4, merge=False))
+    model = naive_model(Conflict.model_validate(data), with_preferences=False)
+    options = data["options"]
+    data["status_quo"] = draw(st.integers(1, model.n))
+    data["outcomes"] = [
+        {"name": name, "when": draw(statements(options))} for name in ("deal", "talks")
+    ]
+    dms = data["decision_makers"]
+    dms[0]["alternatives"] = [
+        {
+            "name": f"h{a}",
+            "weight": draw(st.sampled_from([1.0, 2.0])),
+            "preferences": draw(preferences(model, options, ("prioritization", "ranking"))),
+        }
+        for a in range(draw(st.integers(2, 3)))
+    ]
+    ours = [o for dm in dms[1:] for o in dm["options"]]
+    tops = {o.name: o.top for o in Conflict.model_validate(data).options}
+    data["strategies"] = [
+        {"name": f"s{k}", "commit": {name: draw(st.integers(0, tops[name]))}}
+        for k, name in enumerate(draw(st.lists(st.sampled_from(ours), max_size=2, unique=True)))
+    ]
+    weights = [draw(st.sampled_from([0.0, 0.25, 1.0])) for _ in dms[0]["alternatives"]]
+    if not any(weights):
+        weights[0] = 1.0
+    names = [a["name"] for a in dms[0]["alternatives"]]
+    posterior = {h: w / sum(weights) for h, w in zip(names, weights, strict=True)}
+    return Conflict.model_validate(data), posterior
+
+
+def with_hypothesis(conflict: Conflict, dm: int, name: str) -> Conflict:
+    """The model with DM ``dm``'s preferences replaced by its alternative ``name``."""
+    dms = list(conflict.decision_makers)
+    alt = next(a for a in dms[dm].alternatives if a.name == name)
+    dms[dm] = dms[dm].model_copy(update={"preferences": alt.preferences, "alternatives": []})
+    return conflict.model_copy(update={"decision_makers": dms})
+
+
+def with_record(report: Report, posterior: dict[str, float]) -> Report:
+    """The report as if a record had given this posterior (what a diagnosis hands on)."""
+    report.diagnosis = DiagnosisFinding(
+        history="drawn",
+        dm=report.counterpart,
+        concept="Nash",
+        observations=0,
+        hypotheses=[{"name": h, "prior": 0.0, "posterior": w} for h, w in posterior.items()],
+        sentences=[],
+        consistent=None,
+        forecast=None,
+        forecast_concept=None,
+    )
+    report.findings = build_findings(report, samples=100, seed=0, jobs=1)
+    return report
+
+
+@settings(max_examples=15, deadline=None)
+@given(believed_conflicts())
+def test_recommendations_reach_what_they_claim_on_random_models(
+    drawn: tuple[Conflict, dict[str, float]],
+) -> None:
+    """Committing each recommendation as a strategy and running compare under each
+    hypothesis reaches its outcome with exactly the claimed probability (the posterior mass
+    of the hypotheses where it does), in the claimed fewest steps; no smaller commitment
+    reaches it in every (hypothesis, concept) where it does (minimal); and they are the
+    design's minimal packages under the belief."""
+    conflict, posterior = drawn
+    concepts = ["Nash", "SEQ"]
+    report = build_report(conflict, concepts=concepts, sections=["strategies", "design"])
+    f = with_record(report, posterior).findings
+    assert f is not None and f.belief.record
+    hypotheses = [h for h, w in posterior.items() if w > 0]
+
+    def success(commitment: dict) -> tuple[dict, dict]:
+        hits: dict[str, set] = {}
+        steps: dict[str, list] = {}
+        for h in hypotheses:
+            model = with_hypothesis(conflict, 0, h)
+            if commitment:
+                strategy = [{"name": "r", "commit": commitment}]
+                rep = compare(model, concepts, strategies=strategy).strategy("r")
+            else:  # no commitment: the conflict as it is (compare's baseline)
+                rep = analyse_strategy(detente.compile_conflict(model), concepts)
+            if rep.start is None:
+                continue
+            for c in concepts:
+                for o in ("deal", "talks"):
+                    if o in rep.concepts[c].outcomes_reachable:
+                        hits.setdefault(o, set()).add((h, c))
+                        steps.setdefault(o, []).append(rep.concepts[c].nearest(o))
+        return hits, steps
+
+    expected = design(
+        conflict,
+        side=f.search["side"],
+        agreement="deal",
+        table="talks",
+        concepts=concepts,
+        belief=posterior,
+    )
+    wanted = [
+        (p.outcome, p.commit)
+        for o in ("deal", "talks")
+        for p in expected.recommendations(o)
+        if max(p.probability.values()) >= 0.01
+    ]
+    got = [(r.outcome, r.commit) for r in f.recommendations]
+    assert sorted(map(str, got)) == sorted(map(str, wanted))
+    for r in f.recommendations:
+        hits, steps = success(r.commit)
+        mine = hits.get(r.outcome, set())
+        for c in concepts:
+            claimed = sum(posterior[h] for h, cc in mine if cc == c)
+            assert r.probability[c] == pytest.approx(claimed, abs=1e-9)
+        assert r.steps == min(steps[r.outcome])
+        items = list(r.commit.items())
+        for size in range(len(items)):
+            for subset in itertools.combinations(items, size):
+                smaller, _ = success(dict(subset))
+                assert not mine <= smaller.get(r.outcome, set())
+
+
+@settings(max_examples=25, deadline=None)
+@given(conflicts(max_dms=3, max_options=4, forms=("prioritization",)), st.data())
+def test_statement_flags_match_a_recompiled_model(conflict: Conflict, data: st.DataObject) -> None:
+    """Leave one statement out: the statements flagged for 'the commitment reaches the
+    outcome' are exactly those whose removal from the written model (recompiled from
+    scratch, run through compare) stops it reaching under some concept where it did."""
+    concepts = ["Nash", "SEQ"]
+    space = detente.compile_conflict(conflict)
+    sq = data.draw(st.integers(1, space.n_states))
+    options = [{"name": o.name, "levels": o.levels} for o in conflict.options]
+    outcome = Outcome(name="goal", when=data.draw(statements(options)))
+    option = data.draw(st.sampled_from(conflict.options))
+    commitment = {option.name: data.draw(st.integers(0, option.top))}
+    conflict = conflict.model_copy(update={"status_quo": sq, "outcomes": [outcome]})
+    space = detente.compile_conflict(conflict)
+    test = reaches_test(space, commitment, "goal", concepts)
+    if test is None:
+        return
+    flagged = {x.detail for x in statement_flags(space, concepts, [("c", test)])}
+
+    def reached(model: Conflict) -> dict[str, bool]:
+        rep = compare(model, concepts, strategies=[{"name": "r", "commit": commitment}])
+        r = rep.strategy("r")
+        return {c: "goal" in r.concepts[c].outcomes_reachable for c in concepts}
+
+    before = reached(conflict)
+    expected = set()
+    for dm in conflict.decision_makers:
+        texts = dm.preferences.prioritization or []
+        if len(texts) < 2:
+            continue
+        for k, text in enumerate(texts):
+            after = reached(with_preferences(conflict, dm.name, texts[:k] + texts[k + 1 :]))
+            if any(before[c] and not after[c] for c in concepts):
+                expected.add((dm.name, text))
+    got = {
+        (d.split("'s statement")[0].removeprefix("It rests on "), d.split("'s statement '")[1])
+        for d in flagged
+    }
+    got = {(dm, text.split("': without it")[0]) for dm, text in got}
+    assert got == expected

@@ -76,7 +76,7 @@ import numpy as np
 
 from ..errors import DetenteError, ModelError
 from ..model.conflict import Conflict
-from ..space.commit import Commitment, commit
+from ..space.commit import Commitment, commit, commitment_of
 from ..space.state_space import StateSpace, as_space
 from ..words import value_text
 from .parallel import LocalPool, run_dask
@@ -97,10 +97,14 @@ from .uncertainty import (
 
 __all__ = [
     "DEFAULT_MAX_CANDIDATES",
+    "Assessment",
     "DesignResult",
     "Package",
+    "assess",
     "default_side",
     "design",
+    "grouped_packages",
+    "package_groups",
 ]
 
 #: Analyse every commitment when there are at most this many; else bound their size.
@@ -495,9 +499,10 @@ class DesignResult:
         return lines
 
 
-def grouped_packages(space: StateSpace, packages: list[Package]) -> list[tuple[str, Package]]:
-    """Merge packages equal but for one dial's level (same probabilities and steps) into one
-    line with the levels as a range or list; keeps the order of the first of each group."""
+def package_groups(space: StateSpace, packages: list[Package]) -> list[tuple[str, list[Package]]]:
+    """Packages equal but for one dial's level (same probabilities and steps) as one group,
+    written with the levels as a range or list (``sanctions at most 4 + assurance``), in the
+    order of the first of each group: ``[(text, members), ...]``."""
     groups: dict[Any, list[Package]] = {}
     for p in packages:
         dials = [j for j, (k, _) in enumerate(p.values) if space.radices[k] > 2]
@@ -511,15 +516,27 @@ def grouped_packages(space: StateSpace, packages: list[Package]) -> list[tuple[s
     for key, members in groups.items():
         first = members[0]
         if key[0] == "single" or len(members) == 1:
-            out.append((first.package_text(), first))
+            out.append((first.package_text(), members))
             continue
         option = key[0]
         levels = sorted(dict(p.values)[option] for p in members)
         words = []
         for k, v in first.values:
             words.append(_value_words(space, k, _levels_text(levels) if k == option else str(v)))
-        out.append((" + ".join(words), min(members, key=lambda p: (p.gives_up, p.steps))))
+        out.append((" + ".join(words), members))
     return out
+
+
+def grouped_packages(space: StateSpace, packages: list[Package]) -> list[tuple[str, Package]]:
+    """:func:`package_groups`, each group with the member the side gives up least for: one
+    line per group, as ``detente design`` prints them."""
+    return [
+        (
+            text,
+            members[0] if len(members) == 1 else min(members, key=lambda p: (p.gives_up, p.steps)),
+        )
+        for text, members in package_groups(space, packages)
+    ]
 
 
 def _levels_text(levels: list[int]) -> str:
@@ -626,17 +643,7 @@ def design(
     reported_bound = None if size_limit >= len(options) else size_limit
 
     # The belief: distinct preference profiles with their probabilities.
-    factors = _believed(factors_of(conflict), belief)
-    bank = _RankBank(space, factors)
-    plan = _plan(
-        bank, factors, method="auto", samples=DEFAULT_SAMPLES, seed=0, max_exact=DEFAULT_MAX_EXACT
-    )
-    profiles = np.stack([bank.matrix(key) for key in plan.keys])
-    weights = np.asarray(plan.weights, dtype=float)
-    scenarios = [
-        _scenario(space, factors, w, example)
-        for w, example in zip(weights, plan.example, strict=True)
-    ]
+    profiles, weights, scenarios = _belief_profiles(space, belief)
 
     payload = pickle.dumps((conflict, space.total_codes, names, columns, profiles, side_dms))
     n_targets, n_profiles, n_concepts = len(columns), len(profiles), len(names)
@@ -725,6 +732,100 @@ def design(
         seconds=time.perf_counter() - start_time,
         interrupted=interrupted,
     )
+
+
+def _belief_profiles(
+    space: StateSpace, belief: Mapping[str, float] | None
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
+    """The belief as distinct preference profiles: (P, n_dms, n) ranks, their weights and
+    the scenarios (weight and an example of the hypotheses giving each)."""
+    factors = _believed(factors_of(space.conflict), belief)
+    bank = _RankBank(space, factors)
+    plan = _plan(
+        bank, factors, method="auto", samples=DEFAULT_SAMPLES, seed=0, max_exact=DEFAULT_MAX_EXACT
+    )
+    profiles = np.stack([bank.matrix(key) for key in plan.keys])
+    weights = np.asarray(plan.weights, dtype=float)
+    scenarios = [
+        _scenario(space, factors, w, example)
+        for w, example in zip(weights, plan.example, strict=True)
+    ]
+    return profiles, weights, scenarios
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One commitment judged under the belief: :func:`assess`'s result.
+
+    ``status`` is ``ok``, ``infeasible`` (no state keeps it) or ``no status quo`` (it makes
+    the status quo infeasible); ``probability[outcome][concept]`` the probability mass of
+    the scenarios in which the conflict reaches an equilibrium with that outcome from the
+    committed status quo (the same reading as :func:`design`); ``steps[outcome]`` the fewest
+    steps to one over those scenarios and concepts (None: not reached).
+    """
+
+    commit: dict[str, Any]
+    status: str
+    probability: dict[str, dict[str, float]]
+    steps: dict[str, int | None]
+
+
+def assess(
+    model: Conflict | StateSpace,
+    commitments: Sequence[Mapping[str, Any]],
+    *,
+    outcomes: Sequence[str],
+    concepts: Iterable[str] = ("Nash", "SEQ"),
+    belief: Mapping[str, float] | None = None,
+    jobs: int = 1,
+) -> list[Assessment]:
+    """Judge given commitments (``{option: value}`` as in a model's strategies) under the
+    belief, with :func:`design`'s own machinery: for a dial swept under a package, say.
+
+    >>> import detente
+    >>> nk = detente.load_case("north-korea")
+    >>> [a.status for a in assess(nk, [{"sanctions": 4, "normalize": "Y"},
+    ...                                 {"sanctions": 6, "normalize": "Y"}], outcomes=["deal"])]
+    ['ok', 'infeasible']
+    """
+    space = as_space(model)
+    conflict = space.conflict
+    if space.status_quo is None:
+        raise DetenteError("the model has no status quo: a commitment is judged from it")
+    names = concept_names(concepts)
+    known = [o.name for o in conflict.outcomes]
+    for name in outcomes:
+        if name not in known:
+            raise DetenteError(f"unknown outcome {name!r} (outcomes: {', '.join(known)})")
+    columns = [known.index(name) for name in outcomes]
+    values = [commitment_of(conflict, dict(c)).values for c in commitments]
+    profiles, weights, _ = _belief_profiles(space, belief)
+    everyone = list(range(space.n_dms))
+    payload = pickle.dumps((conflict, space.total_codes, names, columns, profiles, everyone))
+    results: dict[tuple, Any] = {}
+
+    def finished(batch: list[tuple], got: list[Any]) -> None:
+        results.update(zip(batch, got, strict=True))
+
+    unique = list(dict.fromkeys(values))
+    runner = _Runner(payload, jobs, None)
+    try:
+        runner.run([unique[k : k + _BATCH] for k in range(0, len(unique), _BATCH)], finished)
+    finally:
+        runner.close()
+    out = []
+    for c, v in zip(commitments, values, strict=True):
+        status, steps, _ = results[v]
+        probability = {
+            o: {c_: float(weights[steps[t][:, j] >= 0].sum()) for j, c_ in enumerate(names)}
+            for t, o in enumerate(outcomes)
+        }
+        fewest = {
+            o: (int(steps[t][steps[t] >= 0].min()) if (steps[t] >= 0).any() else None)
+            for t, o in enumerate(outcomes)
+        }
+        out.append(Assessment(dict(c), status, probability, fewest))
+    return out
 
 
 def _rank_key(p: Package) -> tuple:

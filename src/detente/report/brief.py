@@ -148,6 +148,7 @@ SECTIONS = (
     "misperceptions",
     "uncertainty",
     "diagnosis",
+    "design",
     "pictures",
 )
 #: Equilibria drawn next to the agreement in the state-graph picture.
@@ -995,7 +996,9 @@ def build_report(
         report.diagnosis_note = f"The record: {left_out}."
     # The belief and the findings are the brief itself: always computed ("uncertainty" in
     # ``sections`` is kept for compatibility; the belief's runs replace that section).
-    report.findings = build_findings(report, samples=samples, seed=seed, jobs=jobs)
+    report.findings = build_findings(
+        report, samples=samples, seed=seed, jobs=jobs, search="design" in wanted
+    )
     lap("belief")
     if "pictures" in wanted:
         _graph_section(report, stability)

@@ -36,20 +36,28 @@ that holds only under some of the concepts shown, said once).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from ..analyses.stability import stable_for
-from ..analyses.strategies import analyse_strategy, commit, outcomes_of
-from ..analyses.uncertainty import BASELINE, factors_of, uncertainty_analysis
-from ..errors import ModelError
+from ..analyses.design import DesignResult, assess, default_side, design, package_groups
+from ..analyses.paths import evolution
+from ..analyses.stability import analyze, stable_for
+from ..analyses.strategies import analyse_strategy, commit, outcome_table, outcomes_of
+from ..analyses.uncertainty import BASELINE, factors_of, space_with_ranks, uncertainty_analysis
+from ..errors import DetenteError, ModelError
 from ..model.conflict import Conflict, Strategy
-from ..space.state_space import StateSpace, as_space
-from ..words import describe_state, join_words
+from ..space.commit import commitment_of
+from ..space.state_space import (
+    StateSpace,
+    as_space,
+    condition_mask,
+    dense_rank,
+    preference_scores,
+)
+from ..words import describe_state, join_words, move_phrase
 
 __all__ = [
     "GLOSSARY",
@@ -70,8 +78,10 @@ __all__ = [
 #: A probability below this is too small to recommend a commitment or to state a verdict on
 #: (tables still show it, as "<0.01").
 NEGLIGIBLE = 0.01
-#: Largest number of committed options whose sub-commitments are all tried (2^k - 1 each).
-MAX_SUBSET_OPTIONS = 6
+#: Recommended packages (one per group) judged hypothesis by hypothesis for the brief.
+MAX_JUDGED = 12
+#: The ``source`` of a recommended package that is not one of the model's strategies.
+DESIGN_SOURCE = "strategy design"
 
 #: The GMCR terms the brief uses, each in one plain sentence.
 GLOSSARY: dict[str, str] = {
@@ -172,7 +182,9 @@ class Recommendation:
     probability: dict[str, float]
     steps: int | None
     minimal: bool
-    source: str  # the model strategy it comes from
+    source: str  # the model strategy with this commitment, or "strategy design"
+    group: str = ""  # the package in words, equal packages of one dial merged
+    gives_up: float = 0.0  # what the side gives up (analyses.design)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -182,6 +194,8 @@ class Recommendation:
             "steps": self.steps,
             "minimal": self.minimal,
             "source": self.source,
+            "group": self.group,
+            "gives_up": _r(self.gives_up),
         }
 
 
@@ -209,6 +223,125 @@ class Answer:
         return {"question": self.question, "answer": self.answer, "evidence": self.evidence}
 
 
+@dataclass(frozen=True)
+class DialCell:
+    """One level of the dial under one row: ``status`` (``ok``, ``infeasible``, ``no status
+    quo``), the best target outcome reached (the agreement before the table; None: neither)
+    and its probability per concept under the belief."""
+
+    status: str
+    outcome: str | None
+    probability: dict[str, float]
+
+    def text(self) -> str:
+        if self.status != "ok":
+            return "cannot be held"
+        if self.outcome is None:
+            return "—"
+        return f"{self.outcome} {_p_text(self.probability)}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "outcome": self.outcome,
+            "probability": {c: _r(p) for c, p in self.probability.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A condition of the model's ``infeasible`` list that rules a row out at some levels."""
+
+    condition: str  # in the model's words
+    levels: list[int]
+
+    def sentence(self, option: str) -> str:
+        return (
+            f"It cannot be held at {option} {_spans(self.levels)}: the model rules out"
+            f" {self.condition}."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"condition": self.condition, "levels": self.levels}
+
+
+@dataclass(frozen=True)
+class DialRow:
+    """The dial swept under one commitment (its other values): the packages and strategies
+    that are this commitment at some level, one cell per level, and what rules levels out."""
+
+    names: list[str]
+    commit: dict[str, Any]  # without the dial
+    recommended: bool
+    sources: frozenset  # the commits (items) of the recommendations swept in this row
+    cells: list[DialCell]
+    constraints: list[Constraint]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "names": self.names,
+            "commit": self.commit,
+            "recommended": self.recommended,
+            "cells": [c.to_json() for c in self.cells],
+            "constraints": [c.to_json() for c in self.constraints],
+        }
+
+
+@dataclass(frozen=True)
+class DialTable:
+    """The dial × commitment table: each recommended package and each of the model's
+    strategies with the dial held at every level, under the belief."""
+
+    option: str
+    levels: list[int]
+    rows: list[DialRow]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "option": self.option,
+            "levels": self.levels,
+            "rows": [r.to_json() for r in self.rows],
+        }
+
+
+@dataclass(frozen=True)
+class PicturedState:
+    """A state of a pictured path, in words: its outcome and what is taken in it; the move
+    that led to it (None for the start)."""
+
+    outcome: str
+    detail: str
+    mover: str | None = None
+    move: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "detail": self.detail,
+            "mover": self.mover,
+            "move": self.move,
+        }
+
+
+@dataclass(frozen=True)
+class PathPicture:
+    """The path the top package opens, from today to its outcome, state by state in words."""
+
+    title: str
+    states: list[PicturedState]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "states": [x.to_json() for x in self.states]}
+
+
+@dataclass(frozen=True)
+class _Move:
+    """What :func:`detente.words.move_phrase` reads: the state reached and the changes."""
+
+    target: int
+    changes: tuple[tuple[int, int, int], ...]
+
+
 @dataclass
 class Findings:
     """Everything the brief says, once."""
@@ -226,6 +359,9 @@ class Findings:
     recommendation: list[str]  # the opening paragraph, sentence by sentence
     answers: list[Answer]
     candidates: list[StrategyOutcomes] = field(default_factory=list)
+    search: dict[str, Any] = field(default_factory=dict)  # what the strategy design covered
+    dial: DialTable | None = None  # the dial swept under each package and strategy
+    picture: PathPicture | None = None  # the path the top package opens, in words
     notes: list[str] = field(default_factory=list)  # what the model lacks, in sentences
     technical: dict[str, Any] = field(default_factory=dict)
 
@@ -245,6 +381,9 @@ class Findings:
             "recommendation": self.recommendation,
             "belief": self.belief.to_json(),
             "recommendations": [r.to_json() for r in self.recommendations],
+            "search": self.search,
+            "dial_table": None if self.dial is None else self.dial.to_json(),
+            "path_picture": None if self.picture is None else self.picture.to_json(),
             "strategies": [s.to_json() for s in self.strategies],
             "fragility": [f.to_json() for f in self.fragility],
             "questions": [a.to_json() for a in self.answers],
@@ -344,9 +483,11 @@ def belief_probabilities(
     return {c: dict(sorted(row.items(), key=lambda kv: -kv[1])) for c, row in out.items()}
 
 
-def _candidates(conflict: Conflict) -> list[tuple[str, dict[str, Any], str]]:
-    """(name, commit, source strategy) of the model's strategies, then their smaller
-    sub-commitments (options left free), without repeats."""
+def _candidates(
+    conflict: Conflict, recommended: Sequence[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any], str]]:
+    """(name, commit, source) of the model's strategies, then of the recommended packages
+    that are not one of them, without repeats (a package never takes a strategy's name)."""
     seen: set[frozenset] = set()
     out: list[tuple[str, dict[str, Any], str]] = []
     own = {s.name for s in conflict.strategies}
@@ -355,19 +496,14 @@ def _candidates(conflict: Conflict) -> list[tuple[str, dict[str, Any], str]]:
         if key not in seen:
             seen.add(key)
             out.append((s.name, dict(s.commit), s.name))
-    for s in conflict.strategies:
-        items = list(s.commit.items())
-        if len(items) > MAX_SUBSET_OPTIONS:
-            continue
-        for size in range(1, len(items)):
-            for subset in itertools.combinations(items, size):
-                key = frozenset(subset)
-                if key not in seen:
-                    seen.add(key)
-                    name = f"commit {commit_words(dict(subset))}"
-                    while name in own:  # a sub-commitment never takes a strategy's name
-                        name += "'"
-                    out.append((name, dict(subset), s.name))
+    for commitment in recommended:
+        key = frozenset(commitment.items())
+        if key not in seen and commitment:
+            seen.add(key)
+            name = f"commit {commit_words(commitment)}"
+            while name in own:
+                name += "'"
+            out.append((name, dict(commitment), DESIGN_SOURCE))
     return out
 
 
@@ -396,8 +532,11 @@ def _run(conflict: Conflict, report: Any, strategies: list[Strategy], **kw: Any)
 
 
 # -- building -----------------------------------------------------------------------------------
-def build_findings(report: Any, *, samples: int, seed: int, jobs: int) -> Findings:
-    """The findings of ``report`` (a :class:`~detente.report.brief.Report`)."""
+def build_findings(
+    report: Any, *, samples: int, seed: int, jobs: int, search: bool = True
+) -> Findings:
+    """The findings of ``report`` (a :class:`~detente.report.brief.Report`); ``search=False``
+    leaves the strategy design out (no recommendations)."""
     space = report.space
     conflict = space.conflict
     concepts = list(report.concepts)
@@ -420,8 +559,18 @@ def build_findings(report: Any, *, samples: int, seed: int, jobs: int) -> Findin
     groups = indistinguishable_groups(space, cp, _hypothesis_ranks(conflict, cp, names))
     others = [_factor_words(conflict, space, x) for x in factors_of(conflict) if x.dm != cp]
 
-    # P(outcome | hypothesis) for every candidate commitment: one run per hypothesis.
-    cands = _candidates(conflict)
+    # The recommendations: the strategy design's minimal packages under the one belief.
+    targets = [o for o in (report.roles.agreement_outcome, report.roles.table) if o is not None]
+    designed, design_note = (
+        _design(report, targets, posterior if alternatives else None, jobs)
+        if search
+        else (None, "The strategy design was left out of this report (sections=...).")
+    )
+    recs = [] if designed is None else _recommendations(designed, targets)
+    judged = list({frozenset(r.commit.items()): r.commit for r in recs}.values())[:MAX_JUDGED]
+    # P(outcome | hypothesis) for the strategies and the recommended packages: one run per
+    # hypothesis (the uncertainty analysis, so that these are `detente uncertainty`'s numbers).
+    cands = _candidates(conflict, judged)
     strategies = [Strategy(name=n, commit=c) for n, c, _ in cands]
     by_h: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
     notes: dict[str, str] = {}
@@ -459,10 +608,8 @@ def build_findings(report: Any, *, samples: int, seed: int, jobs: int) -> Findin
     candidates = [r for r in rows if r.name != BASELINE]
     hyps = [Hypothesis(h, prior[h], posterior[h], g) for h, g in zip(prior, groups, strict=True)]
     belief = Belief(cp_name, record, hyps, others, method)
-    targets = [o for o in (report.roles.agreement_outcome, report.roles.table) if o is not None]
-    recs = _recommendations(
-        candidates, targets, {s.name for s in conflict.strategies}, {n: src for n, _, src in cands}
-    )
+    own = {frozenset(s.commit.items()): s.name for s in conflict.strategies}
+    recs = [replace(r, source=own.get(frozenset(r.commit.items()), r.source)) for r in recs]
     findings = Findings(
         conflict=conflict.name or "conflict",
         counterpart=cp_name,
@@ -477,8 +624,11 @@ def build_findings(report: Any, *, samples: int, seed: int, jobs: int) -> Findin
         recommendation=[],
         answers=[],
         candidates=candidates,
+        search=_search_json(designed),
     )
-    findings.notes = _notes(report, findings)
+    findings.dial = _dial_table(report, targets, recs, posterior if alternatives else None, jobs)
+    findings.picture = _path_picture(space, concepts, recs[0]) if recs else None
+    findings.notes = _notes(report, findings) + ([design_note] if design_note else [])
     findings.fragility = _fragility(report, findings)
     findings.recommendation = _recommendation_text(findings)
     findings.answers = _answers(report, findings)
@@ -511,52 +661,78 @@ def _steps(space: StateSpace, concepts: list[str], cands: list, report: Any) -> 
     return out
 
 
-def _recommendations(
-    candidates: list[StrategyOutcomes], targets: list[str], own: set[str], source: dict[str, str]
-) -> list[Recommendation]:
-    """Per target outcome: the minimal commitments (and the model's own strategies) that
-    reach it with a positive probability, best first (probability, then size)."""
-    out: list[Recommendation] = []
-    for outcome in targets:
-        reaching = [c for c in candidates if _best(c, outcome) >= NEGLIGIBLE]
-        for c in reaching:
-            key = set(c.commit.items())
-            minimal = not any(
-                set(o.commit.items()) < key and _works_as_well(o, c, outcome) for o in candidates
-            )
-            if not minimal and c.name not in own:
-                continue
-            fewest = [s[outcome] for s in c.steps.values() if outcome in s]
-            out.append(
-                Recommendation(
-                    commit=c.commit,
-                    outcome=outcome,
-                    probability={k: c.p(k, outcome) for k in c.outcomes},
-                    steps=min(fewest) if fewest else None,
-                    minimal=minimal,
-                    source=source.get(c.name, c.name),
-                )
-            )
-    rank = {o: k for k, o in enumerate(targets)}
-    out.sort(
-        key=lambda r: (
-            rank[r.outcome],
-            -min(r.probability.values(), default=0.0),
-            -sum(r.probability.values()),
-            len(r.commit),
-            r.steps if r.steps is not None else 1 << 30,
+def _design(
+    report: Any, targets: list[str], belief: dict[str, float] | None, jobs: int
+) -> tuple[DesignResult | None, str | None]:
+    """The strategy design (:func:`detente.analyses.design.design`) for the brief's targets,
+    under the brief's belief; the side is the DMs whose options the model's strategies commit
+    (the counterpart left out), else every DM but the counterpart."""
+    space = report.space
+    if space.status_quo is None:
+        return None, None  # said once by the notes
+    if not targets:
+        return None, "No outcome to reach is named, so no commitment is searched for."
+    cp = report.counterpart
+    side = [d for d in default_side(space.conflict) if d != cp]
+    side = side or [d for d in space.dm_names if d != cp]
+    try:
+        result = design(
+            space,
+            side=side,
+            agreement=targets[0],
+            table=targets[-1],
+            concepts=report.concepts,
+            belief=belief,
+            jobs=jobs,
         )
-    )
+    except DetenteError as exc:
+        return None, f"No commitment was searched for: {exc}."
+    return result, None
+
+
+def _search_json(result: DesignResult | None) -> dict[str, Any]:
+    if result is None:
+        return {}
+    return {
+        "side": result.side,
+        "options": result.options,
+        "candidates": result.candidates,
+        "covered": result.covered,
+        "analysed": result.analysed,
+        "pruned": result.pruned,
+        "max_size": result.max_size,
+        "complete": result.complete,
+        "note": result.note,
+    }
+
+
+def _recommendations(result: DesignResult, targets: list[str]) -> list[Recommendation]:
+    """Per target outcome (the agreement first): the design's minimal packages that reach it
+    with a probability of at least :data:`NEGLIGIBLE` under some concept, in the design's
+    order (probability under the belief, then what the side gives up, then size); packages
+    equal but for one dial's level are consecutive and share their ``group`` text."""
+    out: list[Recommendation] = []
+    for outcome in dict.fromkeys(targets):
+        working = [
+            p
+            for p in result.recommendations(outcome)
+            if max(p.probability.values(), default=0.0) >= NEGLIGIBLE
+        ]
+        for text, members in package_groups(result.space, working):
+            for p in members:
+                out.append(
+                    Recommendation(
+                        commit=p.commit,
+                        outcome=outcome,
+                        probability=dict(p.probability),
+                        steps=p.steps,
+                        minimal=p.minimal,
+                        source=DESIGN_SOURCE,
+                        group=text,
+                        gives_up=p.gives_up,
+                    )
+                )
     return out
-
-
-def _works_as_well(small: StrategyOutcomes, big: StrategyOutcomes, outcome: str) -> bool:
-    """Does the smaller commitment reach ``outcome`` at least as likely, under every concept?"""
-    return all(small.p(k, outcome) >= big.p(k, outcome) for k in big.outcomes)
-
-
-def _best(c: StrategyOutcomes, outcome: str) -> float:
-    return max((c.p(k, outcome) for k in c.outcomes), default=0.0)
 
 
 def state_words(space: StateSpace, state: int) -> str:
@@ -604,16 +780,43 @@ def tie_flags(space: StateSpace, state: int, concept: str, what: str) -> list[Fl
         broken[i, tied] += 1  # each tied move now slightly better than staying
         if stable_for(space, concept, i, ranks=broken)[state]:
             continue
-        other = state_words(space, int(tied[0]))
+        other = int(tied[0])
+        same = outcomes_of(space, other) == outcomes_of(space, state)
+        diff = difference_words(space, state, other)
+        named = (
+            f"the same {join_words(outcomes_of(space, other))} {diff}"
+            if same
+            else f"{join_words(outcomes_of(space, other))} (the same state {diff})"
+        )
         flags.append(
             Flag(
                 "tie",
                 f"{what} is stable for {space.dm_names[i]} ({concept})",
-                f"{space.dm_names[i]} likes it exactly as much as {other}, which it can move"
+                f"{space.dm_names[i]} likes it exactly as much as {named}, which it can move"
                 f" to alone; if it preferred that even slightly, the verdict would flip.",
             )
         )
     return flags
+
+
+def difference_words(space: StateSpace, a: int, b: int) -> str:
+    """How state ``b`` differs from state ``a``, in words.
+
+    >>> import detente
+    >>> space = as_space(detente.load_case("elmira"))
+    >>> difference_words(space, 0, 1), difference_words(space, 1, 0)
+    ('with Modify', 'without Modify')
+    """
+    parts = []
+    for k, option in enumerate(space.conflict.options):
+        va, vb = int(space.values[a, k]), int(space.values[b, k])
+        if va == vb:
+            continue
+        if option.binary:
+            parts.append(f"with {option.name}" if vb else f"without {option.name}")
+        else:
+            parts.append(f"with {option.name} at {vb} instead of {va}")
+    return join_words(parts) or "(no option differs)"
 
 
 def _fragility(report: Any, f: Findings) -> list[Flag]:
@@ -652,6 +855,7 @@ def _fragility(report: Any, f: Findings) -> list[Flag]:
                 + "); a conclusion 'no change makes it hold' holds only within that bound.",
             )
         )
+    flags += statement_flags(space, f.concepts, _headline_verdicts(report, f))
     if len(f.concepts) > 1:
         for s in f.strategies:
             for outcome in [o for o in (f.agreement, f.table) if o]:
@@ -668,6 +872,127 @@ def _fragility(report: Any, f: Findings) -> list[Flag]:
                         )
                     )
     return flags
+
+
+def _without_statement(space: StateSpace, dm: int, k: int) -> np.ndarray:
+    """The DMs' ranks with statement ``k`` of DM ``dm``'s prioritization (as modelled) left
+    out: the remaining statements keep their order, so their weights 2^(K-1-j) keep it too."""
+    prefs = space.conflict.decision_makers[dm].preferences
+    statements = list(prefs.prioritization or [])
+    kept = prefs.model_copy(update={"prioritization": statements[:k] + statements[k + 1 :]})
+    ranks = space.ranks.astype(np.int64).copy()
+    ranks[dm] = dense_rank(preference_scores(space, kept, ("decision_makers", dm)))
+    return ranks
+
+
+def statement_flags(
+    space: StateSpace,
+    concepts: Sequence[str],
+    verdicts: Sequence[tuple[str, Any]],
+) -> list[Flag]:
+    """Leave one statement out: for each headline verdict, the preference statements (as
+    modelled, by their text) whose removal flips it.
+
+    ``verdicts`` are ``(claim, test)`` pairs: ``test(ranks)`` gives, per concept, whether the
+    verdict holds with those ranks; the flags name each statement of any DM's prioritization
+    whose removal (the others kept in order) changes the answer under some concept where it
+    held.  Rankings and payoffs have no statements and are not varied.
+    """
+    flags = []
+    for claim, test in verdicts:
+        held = test(space.ranks)
+        if not any(held.values()):
+            continue
+        for dm, d in enumerate(space.conflict.decision_makers):
+            statements = d.preferences.prioritization or []
+            if len(statements) < 2:
+                continue
+            for k, text in enumerate(statements):
+                now = test(_without_statement(space, dm, k))
+                flipped = [c for c in concepts if held.get(c) and not now.get(c)]
+                if not flipped:
+                    continue
+                flags.append(
+                    Flag(
+                        "statement",
+                        claim,
+                        f"It rests on {d.name}'s statement '{text}': without it, it no longer"
+                        f" holds{_under(flipped, concepts)}.",
+                    )
+                )
+    return flags
+
+
+def _under(these: Sequence[str], concepts: Sequence[str]) -> str:
+    return "" if set(these) >= set(concepts) else f" under {join_words(list(these))}"
+
+
+def reaches_test(space: StateSpace, commitment: dict[str, Any], outcome: str, concepts: list[str]):
+    """``test(ranks)``: per concept, does the conflict committed to ``commitment`` reach an
+    equilibrium with ``outcome`` from the committed status quo (compare's reading)?  None
+    when the commitment cannot be held from the status quo."""
+    names, table = outcome_table(space)
+    try:
+        committed = commit(space, commitment)
+        start = committed.status_quo
+    except ModelError:
+        return None
+    if start is None:
+        return None
+    parent = committed.parent_state
+    target = table[parent][:, names.index(outcome)]
+
+    def test(ranks: np.ndarray) -> dict[str, bool]:
+        view = space_with_ranks(committed, ranks[:, parent])
+        reached = evolution(view, int(start)).distance >= 0
+        stable = analyze(view, concepts).stable
+        return {c: bool((reached & target & stable[c].all(axis=0)).any()) for c in concepts}
+
+    return test
+
+
+def _headline_verdicts(report: Any, f: Findings) -> list[tuple[str, Any]]:
+    """The brief's headline verdicts as tests over ranks (see :func:`statement_flags`), with
+    the preferences as modelled: the best package for each target reaches it, each of the
+    model's strategies reaches the best target it reaches, and the agreement state is an
+    equilibrium."""
+    space = report.space
+    concepts = list(f.concepts)
+    out: list[tuple[str, Any]] = []
+    if space.status_quo is not None:
+        tried: list[tuple[str, dict[str, Any], str]] = []
+        for outcome in dict.fromkeys(r.outcome for r in f.recommendations):
+            best = next(r for r in f.recommendations if r.outcome == outcome)
+            tried.append((package_words(best), best.commit, outcome))
+        for s in f.strategies:
+            if s.name == BASELINE:
+                continue
+            goal = next((o for o in (f.agreement, f.table) if o and s.worst(o) > 0), None)
+            if goal is not None:
+                tried.append((f"'{s.name}'", s.commit, goal))
+        for words, commitment, outcome in tried:
+            test = reaches_test(space, commitment, outcome, concepts)
+            if test is not None:
+                claim = f"{words} reaches the {outcome} (preferences as modelled)"
+                out.append((claim[0].upper() + claim[1:], test))
+    for a in report.agreement:
+        if a.state is None or not a.is_equilibrium:
+            continue
+        state = a.state
+
+        def equilibrium(ranks: np.ndarray, state: int = state) -> dict[str, bool]:
+            return {
+                c: all(
+                    bool(stable_for(space, c, i, ranks=ranks)[state]) for i in range(space.n_dms)
+                )
+                for c in concepts
+            }
+
+        out.append(
+            (f"The {f.agreement} ({state_words(space, state)}) is an equilibrium", equilibrium)
+        )
+        break  # one agreement state: the concepts' are tested together
+    return out
 
 
 def _inverse_findings(report: Any) -> list[Any]:
@@ -693,11 +1018,13 @@ def _recommendation_text(f: Findings) -> list[str]:
     what to watch for (at most about ten sentences)."""
     cp = f.counterpart
     out: list[str] = []
+    searched = searched_words(f)
     if not f.recommendations:
         target = f.agreement or f.table or "a better outcome"
         out.append(
-            f"None of the commitments tried (the model's strategies and their smaller"
-            f" versions) reaches the {target} under what we believe about {cp}."
+            f"None of {searched} reaches the {target} under what we believe about {cp}."
+            if searched
+            else "No commitment was searched for, so none is recommended."
         )
         base = next((s for s in f.strategies if s.name == BASELINE), None)
         if base is not None:
@@ -709,16 +1036,21 @@ def _recommendation_text(f: Findings) -> list[str]:
                 )
         return out
     best = f.recommendations[0]
-    what = commit_words(best.commit)
-    out.append(f"Commit to {what}.")
+    out.append(f"Commit to {package_words(best)}.")
     steps = "" if best.steps is None else f" in {best.steps} step{'s' if best.steps != 1 else ''}"
     out.append(
         f"Under our belief about {cp} this reaches the {best.outcome}{steps} with probability"
         f" {_p_text(best.probability)}."
     )
-    if best.minimal:
-        out.append("Nothing smaller that we tried does as well: every part of it is needed.")
-    c = next(x for x in f.candidates if x.commit == best.commit)
+    if best.minimal and searched:
+        out.append(
+            f"It is the best of {searched}, and no part of it can be left out without losing a"
+            " scenario in which it works."
+        )
+    held = _held_back(f, best)
+    if held:
+        out.append(held)
+    c = next(x for x in [*f.candidates, *f.strategies] if x.commit == best.commit)
     working = [k for k, p in best.probability.items() if p >= NEGLIGIBLE]
     if len(working) < len(f.concepts):
         out.append(
@@ -759,6 +1091,219 @@ def _recommendation_text(f: Findings) -> list[str]:
     if watch:
         out.append(watch)
     return out[:10]
+
+
+def recommendation_groups(f: Findings) -> list[Recommendation]:
+    """The first recommendation of each group (packages equal but for a dial's level)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for r in f.recommendations:
+        key = (r.outcome, r.group or commit_words(r.commit))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def package_words(r: Recommendation) -> str:
+    """A recommended package in words: 'sanctions at most 4, assurance and normalize'."""
+    return join_words((r.group or commit_words(r.commit)).split(" + "))
+
+
+def searched_words(f: Findings) -> str:
+    """'the 8,748 commitments open to US, SouthKorea and China' (what the design covered)."""
+    s = f.search
+    if not s:
+        return ""
+    side = join_words(s["side"])
+    if s["max_size"] is None and s["complete"]:
+        return f"the {s['candidates']:,} commitments open to {side}"
+    return f"the {s['covered']:,} commitments of at most {s['max_size']} options open to {side}"
+
+
+def _held_back(f: Findings, r: Recommendation) -> str | None:
+    """Why the package's dial cannot go higher (or lower): the constraint of the dial table."""
+    if f.dial is None:
+        return None
+    key = frozenset(r.commit.items())
+    row = next((x for x in f.dial.rows if key in x.sources), None)
+    if row is None or not row.constraints:
+        return None
+    return " ".join(c.sentence(f.dial.option) for c in row.constraints)
+
+
+def _spans(levels: Sequence[int]) -> str:
+    """'5–10', '0, 2 and 4–6'."""
+    runs: list[list[int]] = []
+    for v in sorted(levels):
+        if runs and v == runs[-1][-1] + 1:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    return join_words([f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs])
+
+
+def condition_words(conflict: Conflict, condition: Any) -> str:
+    """An ``infeasible`` condition as the model writes it, quoted.
+
+    >>> import detente
+    >>> nk = detente.load_case("north-korea")
+    >>> [condition_words(nk, c) for c in nk.infeasible][:2]
+    ["'denuclearize and tests'", "'strike and assurance' together"]
+    """
+    if condition.statement is not None:
+        return f"'{condition.statement}'"
+    if condition.mutually_exclusive is not None:
+        return f"'{' and '.join(condition.mutually_exclusive)}' together"
+    if condition.at_least_one is not None:
+        return f"none of {join_words(condition.at_least_one)}"
+    if condition.exactly_one is not None:
+        return f"other than exactly one of {join_words(condition.exactly_one)}"
+    when = condition.when
+    if isinstance(when, dict):
+        parts = []
+        for k, v in when.items():
+            if v in ("Y", True, 1) and conflict.options[conflict.option_index[k]].binary:
+                parts.append(k)
+            elif v in ("N", False, 0) and conflict.options[conflict.option_index[k]].binary:
+                parts.append(f"not {k}")
+            else:
+                parts.append(f"{k} == {v}")
+        return f"'{' and '.join(parts)}'"
+    return f"'{when}'"
+
+
+def _ruled_out_by(space: StateSpace, commitment: dict[str, Any]) -> list[str]:
+    """The model's infeasibility conditions that hold at the status quo with ``commitment``
+    applied (why the commitment cannot be held from today)."""
+    conflict = space.conflict
+    row = space.values[space.status_quo].astype(np.int64).copy()
+    for k, v in commitment_of(conflict, commitment).values:
+        row[k] = v
+    out = []
+    for k, condition in enumerate(conflict.infeasible):
+        if condition_mask(conflict, condition, row[np.newaxis, :], ("infeasible", k))[0]:
+            out.append(condition_words(conflict, condition))
+    return out or ["the status quo with it (no feasible state keeps it)"]
+
+
+def _state_pair(space: StateSpace, state: int) -> tuple[str, str]:
+    return join_words(outcomes_of(space, state)), describe_state(space, state)
+
+
+def _path_picture(space: StateSpace, concepts: list[str], r: Recommendation) -> PathPicture | None:
+    """A shortest path, by unilateral improvements with the preferences as modelled, from
+    the status quo committed to ``r``'s package to the nearest equilibrium with its outcome
+    (the first concept under which there is one); None when it is not reached as modelled."""
+    try:
+        committed = commit(space, r.commit)
+        report = analyse_strategy(committed, concepts)
+    except ModelError:
+        return None
+    if report.start is None:
+        return None
+    for concept in concepts:
+        hits = [
+            e
+            for e in report.concepts[concept].reachable
+            if r.outcome in e.outcomes and e.path is not None and e.steps is not None
+        ]
+        if not hits:
+            continue
+        nearest = min(hits, key=lambda e: (e.steps, e.state))
+        # The report speaks in the full conflict's states (compare's reading).
+        states = [PicturedState(*_state_pair(space, int(report.start)))]
+        index = space.option_names
+        for step in nearest.path or []:
+            changes = tuple((index.index(c.option), c.before, c.after) for c in step.changes)
+            states.append(
+                PicturedState(
+                    *_state_pair(space, step.after),
+                    "+".join(step.mover),
+                    move_phrase(space, _Move(step.after, changes), "s"),
+                )
+            )
+        title = (
+            f"With {package_words(r)}: from today to the {r.outcome}, by moves that each"
+            f" leave the mover better off (preferences as modelled, {concept})"
+        )
+        return PathPicture(title, states)
+    return None
+
+
+def _dial_table(
+    report: Any,
+    targets: list[str],
+    recs: list[Recommendation],
+    belief: dict[str, float] | None,
+    jobs: int,
+) -> DialTable | None:
+    """Sweep the dial under each recommended package (one per group) and each of the model's
+    strategies (and no commitment), judged under the belief by the design's machinery."""
+    space = report.space
+    dial = report.roles.dial
+    if dial is None or space.status_quo is None or not targets:
+        return None
+    conflict = space.conflict
+    option = conflict.options[conflict.option_index[dial]]
+    levels = list(range(option.top + 1))
+    rows: dict[frozenset, dict[str, Any]] = {}
+
+    def add(name: str | None, commit_: dict[str, Any], source: frozenset | None) -> None:
+        rest = {k: v for k, v in commit_.items() if k != dial}
+        key = frozenset(rest.items())
+        label = commit_words(rest) if rest else f"{dial} alone"
+        row = rows.setdefault(
+            key, {"names": [label], "commit": rest, "rec": False, "sources": set()}
+        )
+        if name is not None and name not in row["names"]:
+            row["names"].append(name)
+        if source is not None:
+            row["rec"] = True
+            row["sources"].add(source)
+
+    for r in recs:
+        key = frozenset((k, v) for k, v in r.commit.items() if k != dial)
+        if key in rows or sum(row["rec"] for row in rows.values()) < MAX_JUDGED:
+            add(None, r.commit, frozenset(r.commit.items()))
+    for strategy in conflict.strategies:
+        add(f"'{strategy.name}'", dict(strategy.commit), None)
+    add(None, {}, None)
+    commitments = [{**row["commit"], dial: lv} for row in rows.values() for lv in levels]
+    judged = assess(
+        space,
+        commitments,
+        outcomes=targets,
+        concepts=report.concepts,
+        belief=belief,
+        jobs=jobs,
+    )
+    out = []
+    for n, row in enumerate(rows.values()):
+        cells = []
+        ruled: dict[str, list[int]] = {}
+        for lv, a in zip(levels, judged[n * len(levels) : (n + 1) * len(levels)], strict=True):
+            best = next(
+                (o for o in targets if max(a.probability[o].values(), default=0.0) >= NEGLIGIBLE),
+                None,
+            )
+            cells.append(
+                DialCell(a.status, best, dict(a.probability[best]) if best is not None else {})
+            )
+            if a.status != "ok":
+                for text in _ruled_out_by(space, a.commit):
+                    ruled.setdefault(text, []).append(lv)
+        out.append(
+            DialRow(
+                names=row["names"],
+                commit=row["commit"],
+                recommended=row["rec"],
+                sources=frozenset(row["sources"]),
+                cells=cells,
+                constraints=[Constraint(text, lv) for text, lv in ruled.items()],
+            )
+        )
+    return DialTable(dial, levels, out)
 
 
 def alternatives_declared(f: Findings) -> bool:
@@ -836,6 +1381,9 @@ def _answers(report: Any, f: Findings) -> list[Answer]:
     for question, answer in report.questions()[len(report.strategies) or 1 :]:
         if question.startswith(("How robust", "What does")):
             continue  # said by the belief and the strategies above, from the one belief
+        if question.startswith("Does turning") and f.dial is not None:
+            out.append(_dial_answer(f, answer))
+            continue
         out.append(Answer(question, answer, []))
     if f.belief.record:
         d = report.diagnosis
@@ -849,6 +1397,57 @@ def _answers(report: Any, f: Findings) -> list[Answer]:
         )
         out.append(Answer(f"What does {cp}'s record say?", answer, list(d.sentences)))
     return out
+
+
+def row_name(row: DialRow) -> str:
+    """'assurance + normalize (recommended)', "assurance = 'pressure with an assurance'"."""
+    return " = ".join(row.names) + (" (recommended)" if row.recommended else "")
+
+
+def _row_runs(table: DialTable, row: DialRow) -> list[tuple[DialCell, list[int]]]:
+    """Consecutive levels with the same cell text."""
+    runs: list[tuple[DialCell, list[int]]] = []
+    for lv, cell in zip(table.levels, row.cells, strict=True):
+        if runs and runs[-1][0].text() == cell.text():
+            runs[-1][1].append(lv)
+        else:
+            runs.append((cell, [lv]))
+    return runs
+
+
+def _row_sentence(table: DialTable, row: DialRow) -> str:
+    """ "with assurance + normalize, the deal (probability >0.99) at sanctions 0–4; cannot be
+    held at 5–10"."""
+    parts = []
+    for cell, levels in _row_runs(table, row):
+        where = f"at {table.option} {_spans(levels)}"
+        if cell.status != "ok":
+            parts.append(f"it cannot be held {where}")
+        elif cell.outcome is None:
+            parts.append(f"neither target is reached {where}")
+        else:
+            parts.append(
+                f"the {cell.outcome} is reached {where} (probability {_p_text(cell.probability)})"
+            )
+    return f"With {row_name(row)}, " + "; ".join(parts)
+
+
+def _dial_answer(f: Findings, modelled: str) -> Answer:
+    """The dial question answered from the dial × commitment table: the top package's row
+    (and what rules its levels out) first; each row, and the sweep without commitment with
+    the preferences as modelled, as evidence."""
+    table = f.dial
+    assert table is not None
+    top = f.recommendations[0] if f.recommendations else None
+    key = frozenset(top.commit.items()) if top is not None else None
+    row = next((r for r in table.rows if key in r.sources), None) if key else None
+    row = row or table.rows[-1]
+    answer = _row_sentence(table, row)
+    because = [f"the model rules out {c.condition} at {_spans(c.levels)}" for c in row.constraints]
+    answer += (": " + "; ".join(because) if because else "") + "."
+    evidence = [_row_sentence(table, r) + "." for r in table.rows if r is not row]
+    evidence.append(f"Without any commitment, with the preferences as modelled: {modelled}")
+    return Answer(f"Does turning {table.option} up or down change the outcome?", answer, evidence)
 
 
 def summary_text(f: Findings) -> str:

@@ -16,7 +16,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..analyses.graph import DEFAULT_MAX_DRAWN_NODES
 from ..render.plots import plot_sweep
-from .findings import GLOSSARY, Findings, commit_words, pct
+from .findings import (
+    GLOSSARY,
+    Findings,
+    commit_words,
+    package_words,
+    pct,
+    recommendation_groups,
+    row_name,
+    searched_words,
+)
 
 __all__ = ["render_html"]
 
@@ -46,6 +55,13 @@ code,.label,pre{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-siz
 pre{white-space:pre-wrap;max-height:30em;overflow:auto;background:#f6f7f9;padding:8px}
 figure{margin:1em 0;overflow-x:auto}figure svg{max-width:100%;height:auto}
 figcaption{color:#4a5566;font-size:0.9em}
+ol.path{display:flex;flex-wrap:wrap;align-items:center;list-style:none;padding:0;gap:6px}
+ol.path li.state{border:1.5px solid #2a6fdb;border-radius:8px;padding:4px 10px;max-width:14em;
+font-size:0.9em}ol.path li.state span{color:#4a5566;font-size:0.9em}
+ol.path li.move{font-size:0.85em;color:#4a5566;max-width:12em}ol.path li.move::after{content:" →"}
+table.dial{font-size:0.8em}table.dial td.cell{white-space:nowrap}
+table.dial tr.recommended td{background:#f3f8ff}table.dial td.infeasible,
+table.dial td.no-status-quo{color:#9aa1ab;font-style:italic}
 """
 
 
@@ -109,6 +125,10 @@ def render_html(findings: Findings, report: Any) -> str:
         css=CSS,
         pct=pct,
         commit_words=commit_words,
+        package_words=package_words,
+        row_name=row_name,
+        groups=recommendation_groups(findings),
+        searched=searched_words(findings),
         glossary=GLOSSARY,
         description=" ".join((conflict.description or "").split()),
         dial=report.roles.dial,
