@@ -97,6 +97,7 @@ from ..space.state_space import (
 )
 from ..words import describe_state, state_phrase, value_text
 from .findings import (
+    INVERSE_BUDGET,
     Findings,
     build_findings,
     check_history_hypotheses,
@@ -573,11 +574,17 @@ class InverseFinding:
     exhaustive: bool
     evaluated: int
     solutions: list[list[dict[str, Any]]]
+    asked: int = 0  # the bound asked for; ``max_changes`` is the one reached in the budget
+    next_estimate: float | None = None  # seconds the next bound would take, about
 
     def to_json(self, space: StateSpace) -> dict[str, Any]:
         return {
             "concept": self.concept,
             "dm": self.dm,
+            "max_changes_asked": self.asked,
+            "next_bound_seconds": None
+            if self.next_estimate is None
+            else round(self.next_estimate, 1),
             "target": _state_json(space, self.target),
             "reachable_required": self.reachable_required,
             "already": self.already,
@@ -1225,15 +1232,29 @@ def _agreement_section(
 def _inverse(
     space: StateSpace, dm: int, target: int, concept: str, max_changes: int
 ) -> InverseFinding:
-    result = inverse(
-        space,
-        target + 1,
-        concept=concept,
-        dms=[space.dm_names[dm]],
-        reachable=space.status_quo is not None,
-        max_changes=max_changes,
-        max_candidates=INVERSE_CANDIDATES,
-    )
+    """The inverse analysis from ``max_changes`` up: while nothing is found and the search
+    was exhaustive at its bound, the bound is raised by one if the next run fits the time
+    left of :data:`INVERSE_BUDGET` (estimated from the last run's time per profile, times
+    the :data:`INVERSE_CANDIDATES` profiles it may evaluate)."""
+    started = time.perf_counter()
+    bound, estimate = max_changes, None
+    while True:
+        clock = time.perf_counter()
+        result = inverse(
+            space,
+            target + 1,
+            concept=concept,
+            dms=[space.dm_names[dm]],
+            reachable=space.status_quo is not None,
+            max_changes=bound,
+            max_candidates=INVERSE_CANDIDATES,
+        )
+        per_profile = (time.perf_counter() - clock) / max(result.evaluated, 1)
+        estimate = per_profile * INVERSE_CANDIDATES
+        left = INVERSE_BUDGET - (time.perf_counter() - started)
+        if result.found or result.already or not result.exhaustive or estimate > left:
+            break
+        bound += 1
     return InverseFinding(
         concept=concept,
         dm=space.dm_names[dm],
@@ -1242,10 +1263,12 @@ def _inverse(
         already=result.already,
         found=result.found,
         size=result.size,
-        max_changes=max_changes,
+        max_changes=bound,
         exhaustive=result.exhaustive,
         evaluated=result.evaluated,
         solutions=[[c.to_json() for c in solution] for solution in result.solutions],
+        asked=max_changes,
+        next_estimate=None if result.found or result.already else estimate,
     )
 
 

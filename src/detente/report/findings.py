@@ -78,6 +78,10 @@ __all__ = [
 #: A probability below this is too small to recommend a commitment or to state a verdict on
 #: (tables still show it, as "<0.01").
 NEGLIGIBLE = 0.01
+#: Seconds per concept within which the inverse analysis raises its bound (one more change)
+#: before the brief concludes "no change within the bound makes ..." (issue 11 §3); it is read
+#: by report.brief, which runs the inverse analysis.
+INVERSE_BUDGET = 10.0
 #: Recommended packages (one per group) judged hypothesis by hypothesis for the brief.
 MAX_JUDGED = 12
 #: The ``source`` of a recommended package that is not one of the model's strategies.
@@ -850,8 +854,19 @@ def _fragility(report: Any, f: Findings) -> list[Flag]:
                 f"Changes of {inv.dm}'s preferences that make the {f.agreement} hold"
                 f" ({inv.concept})",
                 f"The search tried at most {inv.max_changes} change(s)"
-                f" ({inv.evaluated:,} profiles"
+                f" ({inv.evaluated:,} profile{'s' if inv.evaluated != 1 else ''}"
                 + ("" if inv.exhaustive else ", not exhaustive")
+                + (
+                    f"; raised from {inv.asked} within its {INVERSE_BUDGET:.0f} s budget"
+                    if inv.max_changes > inv.asked
+                    else ""
+                )
+                + (
+                    f"; one more change would take about {inv.next_estimate:.0f} s, beyond"
+                    f" the {INVERSE_BUDGET:.0f} s budget"
+                    if inv.next_estimate is not None and inv.exhaustive
+                    else ""
+                )
                 + "); a conclusion 'no change makes it hold' holds only within that bound.",
             )
         )
@@ -1036,16 +1051,25 @@ def _recommendation_text(f: Findings) -> list[str]:
                 )
         return out
     best = f.recommendations[0]
-    out.append(f"Commit to {package_words(best)}.")
+    if best.commit:
+        out.append(f"Commit to {package_words(best)}.")
+        what = "this"
+    else:
+        out.append(f"No commitment is needed to reach the {best.outcome}.")
+        what = "the conflict as it stands"
     steps = "" if best.steps is None else f" in {best.steps} step{'s' if best.steps != 1 else ''}"
     out.append(
-        f"Under our belief about {cp} this reaches the {best.outcome}{steps} with probability"
-        f" {_p_text(best.probability)}."
+        f"Under our belief about {cp} {what} reaches the {best.outcome}{steps} with"
+        f" probability {_p_text(best.probability)}."
     )
     if best.minimal and searched:
         out.append(
-            f"It is the best of {searched}, and no part of it can be left out without losing a"
-            " scenario in which it works."
+            f"It is the best of {searched}"
+            + (
+                ", and no part of it can be left out without losing a scenario in which it works."
+                if best.commit
+                else ": no commitment does better."
+            )
         )
     held = _held_back(f, best)
     if held:
