@@ -875,7 +875,7 @@ def test_the_dial_table_under_each_package(nk: Conflict, nk_report: Report) -> N
     assert table is not None and table.option == "sanctions" and table.levels == list(range(11))
     names = [" = ".join(r.names) for r in table.rows]
     assert "assurance = 'pressure with an assurance'" in names
-    assert any("'maximum pressure'" in n for n in names) and names[-1] == "sanctions alone"
+    assert any("'maximum pressure'" in n for n in names) and "sanctions alone" in names
     top = next(r for r in table.rows if frozenset(f.recommendations[0].commit.items()) in r.sources)
     assert [c.outcome for c in top.cells[:5]] == ["deal"] * 5
     assert [c.status for c in top.cells[5:]] == ["infeasible"] * 6

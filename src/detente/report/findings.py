@@ -1448,10 +1448,11 @@ def _row_sentence(table: DialTable, row: DialRow) -> str:
         if cell.status != "ok":
             parts.append(f"it cannot be held {where}")
         elif cell.outcome is None:
-            parts.append(f"neither target is reached {where}")
+            parts.append(f"it reaches neither target {where}")
         else:
             parts.append(
-                f"the {cell.outcome} is reached {where} (probability {_p_text(cell.probability)})"
+                f"the conflict reaches the {cell.outcome} {where} (probability"
+                f" {_p_text(cell.probability)})"
             )
     return f"With {row_name(row)}, " + "; ".join(parts)
 
@@ -1464,7 +1465,7 @@ def _dial_answer(f: Findings, modelled: str) -> Answer:
     assert table is not None
     top = f.recommendations[0] if f.recommendations else None
     key = frozenset(top.commit.items()) if top is not None else None
-    row = next((r for r in table.rows if key in r.sources), None) if key else None
+    row = next((r for r in table.rows if key in r.sources), None) if key is not None else None
     row = row or table.rows[-1]
     answer = _row_sentence(table, row)
     because = [f"the model rules out {c.condition} at {_spans(c.levels)}" for c in row.constraints]
