@@ -291,6 +291,7 @@ ANALYSES: dict[str, Analysis] = {
             " by probability under the belief.",
             ("side", "agreement", "table", "concepts", "max_size", "jobs", "scheduler"),
             runs_in=None,
+            report_section="design",
             command_help=(
                 "What would it take? The minimal commitments of a side that reach the"
                 " agreement (and the table), ranked by probability under the belief.  Ctrl-C"
