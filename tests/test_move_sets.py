@@ -189,3 +189,21 @@ def test_sparse_spaces_keep_padded_moves() -> None:
     assert space.n_states < space.total_codes / 4
     assert all(isinstance(m, PaddedMoves) for m in space.move_sets)
     assert_agrees_with_padded(space, 3)
+
+
+def test_a_dm_whose_options_are_all_committed_has_no_improvements() -> None:
+    """A commitment can fix every option of a DM whose moves are axis moves (options not
+    adjacent in the code): its move set is then empty, and so are its improvements (found by
+    the strategy design's brute-force test)."""
+    from detente.space.commit import commit
+
+    conflict = structured({"a": {}, "b": {}, "c": {}}, [["b"], ["a", "c"]], [])
+    space = commit(detente.compile_conflict(conflict), {"a": "N", "c": "Y"})
+    assert isinstance(space.move_sets[1], AxisMoves) and space.move_sets[1].empty
+    assert space.improving_sets[1].empty
+    stable = detente.analyze(space, ["Nash", "GMR", "SEQ"])
+    # With the second DM unable to move, the first is stable exactly where it is at its best.
+    best = space.ranks[0] >= space.move_sets[0].max_over(space.ranks[0])
+    for concept in ("Nash", "GMR", "SEQ"):
+        assert (stable.stable[concept][0] == best).all()
+        assert stable.stable[concept][1].all()

@@ -45,7 +45,7 @@ from typing import Literal
 import numpy as np
 
 from .arrays import BOTTOM, TOP
-from .moves import DenseLayout, SortedImprovements, extreme_of_others, reduce_block
+from .moves import DenseLayout, PaddedMoves, SortedImprovements, extreme_of_others, reduce_block
 
 __all__ = ["AxisMoves", "AxisRule", "improvement_work"]
 
@@ -216,7 +216,9 @@ class AxisMoves:
     def max_over(self, values: np.ndarray) -> np.ndarray:
         return self._reduce(values, np.maximum, BOTTOM)
 
-    def improving(self, rank: np.ndarray) -> SortedImprovements:
+    def improving(self, rank: np.ndarray) -> SortedImprovements | PaddedMoves:
+        if self.empty:  # e.g. every option of the DM is committed: no move, no improvement
+            return PaddedMoves(np.empty((0, self.n), dtype=np.int32))
         cells, in_order = self.cells()
         return SortedImprovements(self.layout, cells, self.boxes(), rank, in_order=in_order)
 
