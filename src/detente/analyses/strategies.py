@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DetenteError, ModelError, SizeLimitError
+from ..errors import DetenteError, ModelError, SizeLimitError, name_hint
 from ..model.conflict import Conflict, Strategy
 from ..model.statements import StatementError, parse_statement
 from ..space.commit import Commitment, CommittedSpace, commit, commitment_of
@@ -646,8 +646,8 @@ def sweep(
     names = _concepts(concepts)
     index = conflict.option_index
     if option not in index:
-        known = ", ".join(conflict.option_index) or "none"
-        raise DetenteError(f"unknown option {option!r} (options: {known})")
+        hint = name_hint(option, conflict.option_index, "options")
+        raise DetenteError(f"unknown option {option!r}{hint}")
     k = index[option]
     base: tuple[tuple[int, int], ...] = ()
     within = None
