@@ -52,16 +52,14 @@ def test_top_level_typo_names_the_field(tmp_path: Path) -> None:
     assert result.exit_code == 2
     # Not "decision_makers: required field is missing": the typo is the error to report.
     assert result.stderr.strip() == (
-        f"detente: error: {path}:5: decision_maker: unknown field"
-        " (did you mean 'decision_makers'?)"
+        f"detente: error: {path}:5: decision_maker: unknown field (did you mean 'decision_makers'?)"
     )
 
 
 def test_nested_field_typo_uses_the_nested_model() -> None:
     text = BASE.replace("{ranking: [NN, YN", "{rankin: [NN, YN")
     assert error_of(text) == (
-        "m.yaml:8: decision_makers[0].preferences.rankin: unknown field"
-        " (did you mean 'ranking'?)"
+        "m.yaml:8: decision_makers[0].preferences.rankin: unknown field (did you mean 'ranking'?)"
     )
     text = BASE.replace("  - name: talks\n", "  - name: talks\n    levls: 3\n")
     assert error_of(text).endswith("options[1].levls: unknown field (did you mean 'levels'?)")
