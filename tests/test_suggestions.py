@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import detente
-from detente.analyses.design import design
+from detente.analyses.design import assess, design
 from detente.analyses.strategies import sweep
 from detente.cli import main
 from detente.errors import DetenteError, ModelError, name_hint
@@ -112,6 +112,9 @@ def test_names_typed_on_the_command_line() -> None:
     with pytest.raises(DetenteError) as info:
         design(space, agreement="dael")
     assert str(info.value) == "unknown outcome 'dael' (did you mean 'deal'?)"
+    with pytest.raises(DetenteError) as info:
+        assess(space, [{"sanctions": 4}], outcomes=["stalemat"])
+    assert str(info.value) == "unknown outcome 'stalemat' (did you mean 'stalemate'?)"
 
 
 def test_cli_option_typo(tmp_path: Path) -> None:

@@ -796,7 +796,7 @@ def assess(
     known = [o.name for o in conflict.outcomes]
     for name in outcomes:
         if name not in known:
-            raise DetenteError(f"unknown outcome {name!r} (outcomes: {', '.join(known)})")
+            raise DetenteError(f"unknown outcome {name!r}{name_hint(name, known, 'outcomes')}")
     columns = [known.index(name) for name in outcomes]
     values = [commitment_of(conflict, dict(c)).values for c in commitments]
     profiles, weights, _ = _belief_profiles(space, belief)
