@@ -171,7 +171,7 @@ def test_option_numbers() -> None:
         ("A or C)", "unexpected text at column 7, found ')'"),
         ("A C", "unexpected text at column 3, found 'C'"),
         ("A and Zed", "unknown option 'Zed' at column 7 (options: A, B, go on, C)"),
-        ("'go  on'", "unknown option 'go  on' at column 1 (options: A, B, go on, C)"),
+        ("'go  on'", "unknown option 'go  on' at column 1 (did you mean 'go on'?)"),
         ("if A C", "expected 'then' at column 6, found 'C'"),
         ("5", "option number 5 at column 1 is out of range 1..4"),
         ("A and 0", "option number 0 at column 7 is out of range 1..4"),

@@ -203,6 +203,13 @@ def validate(file: Path | None, case: str | None, max_states: int) -> None:
         f"{name}: valid; {space.n_dms} decision makers, {space.n_options} options,"
         f" {space.n_states:,} feasible states"
     )
+    # Lazy: the outcome table is only needed here (the command line starts fast).
+    from .analyses.strategies import uncovered_states
+    from .render.terminal import coverage_note
+
+    note = coverage_note(uncovered_states(space))
+    if note:
+        click.echo(note)
 
 
 @analysis_command("states")

@@ -8,6 +8,9 @@ a traceback for bad input.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 Location = tuple[str | int, ...]
 
 
@@ -24,6 +27,31 @@ def format_location(loc: Location) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def name_hint(name: str, known: Iterable[str], listing: str | None = None) -> str:
+    """What to say after "unknown option 'x'": the close known name, if one is close.
+
+    One home for every "did you mean" so that a typo in a file, a command option or a
+    statement is answered the same way.  Closeness is :func:`difflib.get_close_matches`
+    (ratio 0.6, ignoring case, since names are also matched case-insensitively elsewhere).
+    With no close name and a ``listing`` word, the known names are listed instead.
+
+    >>> name_hint("decision_maker", ["options", "decision_makers"])
+    " (did you mean 'decision_makers'?)"
+    >>> name_hint("zzz", ["sanctions", "talks"], "options")
+    ' (options: sanctions, talks)'
+    >>> name_hint("zzz", ["sanctions"])
+    ''
+    """
+    names = list(dict.fromkeys(str(k) for k in known))
+    folded = {k.casefold(): k for k in reversed(names)}
+    close = difflib.get_close_matches(str(name).casefold(), list(folded), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {folded[close[0]]!r}?)"
+    if listing is not None:
+        return f" ({listing}: {', '.join(names) or 'none'})"
+    return ""
 
 
 class DetenteError(Exception):

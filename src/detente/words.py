@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from .errors import DetenteError, Location, ModelError
+from .errors import DetenteError, Location, ModelError, name_hint
 
 if TYPE_CHECKING:
     from .space.state_space import StateSpace
@@ -117,7 +117,7 @@ def dm_index(
         folded = [name.casefold() for name in space.dm_names]
         if not exact and text.casefold() in folded:
             return folded.index(text.casefold())
-        message = f"unknown decision maker {text!r} (known: {', '.join(space.dm_names)})"
+        message = f"unknown decision maker {text!r}{name_hint(text, space.dm_names, 'known')}"
     if loc is not None:
         raise ModelError(message, loc)
     raise DetenteError(message)

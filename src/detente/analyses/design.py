@@ -74,7 +74,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DetenteError, ModelError
+from ..errors import DetenteError, ModelError, name_hint
 from ..model.conflict import Conflict
 from ..space.commit import Commitment, commit, commitment_of
 from ..space.state_space import StateSpace, as_space
@@ -566,7 +566,7 @@ def _target_outcomes(space: StateSpace, agreement: str | None, table: str | None
         if name is None:
             continue
         if name not in names:
-            raise DetenteError(f"unknown outcome {name!r} (outcomes: {', '.join(names)})")
+            raise DetenteError(f"unknown outcome {name!r}{name_hint(name, names, 'outcomes')}")
         out[role] = name
     return out
 
@@ -796,7 +796,7 @@ def assess(
     known = [o.name for o in conflict.outcomes]
     for name in outcomes:
         if name not in known:
-            raise DetenteError(f"unknown outcome {name!r} (outcomes: {', '.join(known)})")
+            raise DetenteError(f"unknown outcome {name!r}{name_hint(name, known, 'outcomes')}")
     columns = [known.index(name) for name in outcomes]
     values = [commitment_of(conflict, dict(c)).values for c in commitments]
     profiles, weights, _ = _belief_profiles(space, belief)

@@ -163,7 +163,11 @@ class ConceptExplanation:
         space, s, who = self.space, self.state, self.dm_name
         here = state_phrase(space, s)
         if not self.improvements:
-            if not self.moves:
+            if not self.moves and _may_change(space, self.dm, s):
+                # Its options could change, but every change lands on an infeasible state:
+                # "no move of its own" would wrongly suggest it has no options to move.
+                reason = f"At {here}, every move {who} could make leads to an infeasible state"
+            elif not self.moves:
                 reason = f"At {here}, {who} has no move of its own"
             else:
                 targets = join_words([str(t + 1) for t in self.moves])
@@ -570,6 +574,20 @@ def _explain_one(ex: _Explainer, concept: str) -> ConceptExplanation:
 def _best_move(space: StateSpace, dm: int) -> np.ndarray:
     """The best rank DM ``dm`` reaches from each state in one move (very low if none)."""
     return gather_max(space.ranks[dm], space.moves[dm])
+
+
+def _may_change(space: StateSpace, dm: int, state: int) -> bool:
+    """Whether one of ``dm``'s options (not held by a commitment) may change at ``state`` in
+    its permitted direction, feasibility aside (a dial's step is at least one level)."""
+    for k in space.dm_options[dm]:
+        if k in space.held_options:
+            continue
+        option, value = space.conflict.options[k], int(space.values[state, k])
+        if option.direction == "both" or (
+            value < option.top if option.direction == "forward" else value > 0
+        ):
+            return True
+    return False
 
 
 def explain(

@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DetenteError, ModelError, SizeLimitError
+from ..errors import DetenteError, ModelError, SizeLimitError, name_hint
 from ..model.conflict import Conflict, Strategy
 from ..model.statements import StatementError, parse_statement
 from ..space.commit import Commitment, CommittedSpace, commit, commitment_of
@@ -81,6 +81,7 @@ __all__ = [
     "outcome_table",
     "outcomes_of",
     "sweep",
+    "uncovered_states",
 ]
 
 #: Name of the reference row of a comparison: nobody commits to anything.
@@ -114,6 +115,26 @@ def outcome_table(space: StateSpace) -> tuple[list[str], np.ndarray]:
             raise ModelError(f"statement {outcome.when!r}: {exc}", ("outcomes", k)) from None
         table[:, k] = expr.evaluate(space.values)
     return names, table
+
+
+def uncovered_states(space: StateSpace) -> np.ndarray:
+    """The states (0-based, ascending) that satisfy none of the model's outcomes, and so
+    show as 'other' in every table; empty when the model defines no outcomes at all (then
+    'other' is all there is, and no state is missing from a list the modeller wrote).
+
+    >>> import detente
+    >>> from detente.space import as_space
+    >>> conflict = detente.load_case("north-korea")
+    >>> uncovered_states(as_space(conflict)).size
+    0
+    >>> only_deal = conflict.model_copy(update={"outcomes": conflict.outcomes[:1]})
+    >>> uncovered_states(as_space(only_deal))[:3] + 1
+    array([1, 2, 3])
+    """
+    names, table = outcome_table(space)
+    if not names:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(~table.any(axis=1))
 
 
 def outcomes_of(space: StateSpace, state: int) -> list[str]:
@@ -551,6 +572,8 @@ class SweepResult:
     """One option held at each of its levels in turn: :func:`sweep`'s result.
 
     ``rows[k]`` is the :class:`StrategyReport` with the option held at ``levels[k]``.
+    ``overridden`` is the held strategy's own value of the swept option, which every row
+    replaces (None when the strategy leaves that option free, or no strategy is held).
     """
 
     space: StateSpace
@@ -561,6 +584,7 @@ class SweepResult:
     moves: str
     within: str | None
     rows: list[StrategyReport]
+    overridden: int | None = None
 
     def cell(self, level: int, concept: str) -> ConceptReport:
         return self.rows[self.levels.index(level)].concepts[concept_name(concept)]
@@ -646,14 +670,16 @@ def sweep(
     names = _concepts(concepts)
     index = conflict.option_index
     if option not in index:
-        known = ", ".join(conflict.option_index) or "none"
-        raise DetenteError(f"unknown option {option!r} (options: {known})")
+        hint = name_hint(option, conflict.option_index, "options")
+        raise DetenteError(f"unknown option {option!r}{hint}")
     k = index[option]
     base: tuple[tuple[int, int], ...] = ()
     within = None
+    overridden = None
     if strategy is not None:
         held = commitment_of(conflict, strategy)
         base = tuple((j, v) for j, v in held.values if j != k)
+        overridden = next((v for j, v in held.values if j == k), None)
         within = held.name
     levels = list(range(conflict.options[k].radix))
     rows = []
@@ -671,4 +697,5 @@ def sweep(
         moves=moves,
         within=within,
         rows=rows,
+        overridden=overridden,
     )

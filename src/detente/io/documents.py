@@ -8,13 +8,14 @@ line (when the parser knows it) and the path in the document.  The model readers
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from ..errors import Location, ModelError
+from ..errors import Location, ModelError, name_hint
 
 __all__ = [
     "line_of",
@@ -319,13 +320,55 @@ def _document_loc(loc: tuple[Any, ...], data: Any) -> Location:
     return tuple(out)
 
 
-def validation_to_model_error(exc: ValidationError, data: Any) -> ModelError:
-    """The first pydantic error as a one-line ModelError with a document location."""
+def _models_in(annotation: Any) -> set[type[BaseModel]]:
+    """The pydantic models a field's type holds, through lists, dicts, unions and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {annotation}
+    found: set[type[BaseModel]] = set()
+    for arg in typing.get_args(annotation):
+        found |= _models_in(arg)
+    return found
+
+
+def _fields_at(model: type[BaseModel], loc: Location) -> list[str]:
+    """The field names accepted at ``loc`` of a ``model`` document, to suggest a spelling.
+
+    List indices and dictionary keys (a DM's name in a perception) leave the models as they
+    are; a field name moves to the models its type holds.
+    """
+    models = {model}
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        inner = {m for m in models if str(part) in m.model_fields}
+        if inner:
+            models = set().union(*(_models_in(m.model_fields[str(part)].annotation) for m in inner))
+    names: list[str] = []
+    for m in sorted(models, key=lambda m: m.__name__):
+        for name, field in m.model_fields.items():
+            names.append(field.alias or name)
+    return names
+
+
+def validation_to_model_error(
+    exc: ValidationError, data: Any, model: type[BaseModel] | None = None
+) -> ModelError:
+    """The first pydantic error as a one-line ModelError with a document location.
+
+    Given the ``model`` validated, an unknown field names the closest known one ("unknown
+    field 'decision_maker' (did you mean 'decision_makers'?)").
+    """
     errors = exc.errors(include_url=False)
-    # Prefer the most specific error: the one with the longest location.
-    first = max(errors, key=lambda e: len(_document_loc(e["loc"], data)))
+    # Prefer the most specific error: the one with the longest location; at equal depth not
+    # a missing field, since a misspelt field shows as the real one missing and as unknown.
+    first = max(
+        errors,
+        key=lambda e: (len(_document_loc(e["loc"], data)), e["type"] != "missing"),
+    )
     loc = _document_loc(first["loc"], data)
     message = _MESSAGES.get(first["type"], first["msg"])
+    if first["type"] == "extra_forbidden" and model is not None and loc:
+        message += name_hint(str(loc[-1]), _fields_at(model, loc[:-1]))
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if (

@@ -38,7 +38,7 @@ def model_from_data(data: Any, source: str = "<model>", node: yaml.Node | None =
     try:
         return Conflict.model_validate(data)
     except ValidationError as exc:
-        error = validation_to_model_error(exc, data)
+        error = validation_to_model_error(exc, data, Conflict)
     except ModelError as exc:
         error = exc
     raise error.located(source, line_of(node, error.loc))

@@ -44,7 +44,7 @@ def parse_history(text: str, source: str = "<history>") -> History:
     try:
         history = History.model_validate(data)
     except ValidationError as exc:
-        error = validation_to_model_error(exc, data)
+        error = validation_to_model_error(exc, data, History)
         raise error.located(source, line_of(node, error.loc)) from None
     except ModelError as exc:
         raise exc.located(source, line_of(node, exc.loc)) from None

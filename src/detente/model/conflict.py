@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import ModelError
+from ..errors import ModelError, name_hint
 from .fuzzy_preferences import FuzzyPreferences
 from .ordinal_preferences import StrongGaps, UnknownLevels, check_ordinal_preferences
 from .per_dm import CONCEPT_FIELD, check_own_concepts
@@ -309,7 +309,9 @@ class Conflict(_Strict):
             for j, option in enumerate(dm.options):
                 loc = ("decision_makers", i, "options", j)
                 if option not in option_names:
-                    raise ModelError(f"unknown option {option!r}", loc)
+                    raise ModelError(
+                        f"unknown option {option!r}{name_hint(option, option_names)}", loc
+                    )
                 if option in owners:
                     raise ModelError(
                         f"option {option!r} has two owners: {owners[option]!r} and {dm.name!r}",
@@ -380,18 +382,23 @@ class Conflict(_Strict):
         for k, perception in enumerate(self.perceptions):
             loc = ("perceptions", k)
             if perception.holder not in dms:
-                raise ModelError(f"unknown decision maker {perception.holder!r}", (*loc, "holder"))
+                hint = name_hint(perception.holder, dms)
+                raise ModelError(
+                    f"unknown decision maker {perception.holder!r}{hint}", (*loc, "holder")
+                )
             for name, prefs in perception.preferences.items():
                 where = (*loc, "preferences", name)
                 if name not in dms:
-                    raise ModelError(f"unknown decision maker {name!r}", where)
+                    raise ModelError(
+                        f"unknown decision maker {name!r}{name_hint(name, dms)}", where
+                    )
                 for j, text in enumerate(prefs.prioritization or []):
                     _check_statement(text, index, levels, (*where, "prioritization", j))
             own = set(self.decision_makers[dms[perception.holder]].options)
             for j, option in enumerate(perception.unaware_of):
                 where = (*loc, "unaware_of", j)
                 if option not in index:
-                    raise ModelError(f"unknown option {option!r}", where)
+                    raise ModelError(f"unknown option {option!r}{name_hint(option, index)}", where)
                 if option in own:
                     raise ModelError(
                         f"{perception.holder!r} cannot be unaware of its own option {option!r}",
@@ -437,7 +444,9 @@ def _check_condition(condition: Condition, conflict: Conflict, loc: tuple[str | 
         names = getattr(condition, field)
         for j, name in enumerate(names or []):
             if name not in index:
-                raise ModelError(f"unknown option {name!r}", (*loc, field, j))
+                raise ModelError(
+                    f"unknown option {name!r}{name_hint(name, index)}", (*loc, field, j)
+                )
     if condition.statement is not None:
         levels = {o.name: o.top for o in conflict.options}
         _check_statement(condition.statement, index, levels, (*loc, "statement"))

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import name_hint
+
 __all__ = [
     "MAX_STATEMENT_DEPTH",
     "MAX_STATEMENT_LENGTH",
@@ -505,9 +507,9 @@ class _Parser:
         if token.kind == "name":
             self.take()
             if token.text not in self.options:
-                known = ", ".join(self.options) or "none"
+                hint = name_hint(token.text, self.options, "options")
                 raise StatementError(
-                    f"unknown option {token.text!r} at column {token.column} (options: {known})"
+                    f"unknown option {token.text!r} at column {token.column}{hint}"
                 )
             return self._compare_or_taken(token.text)
         self.fail("expected an option name, 'not' or '('")

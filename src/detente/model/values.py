@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Location, ModelError
+from ..errors import Location, ModelError, name_hint
 
 if TYPE_CHECKING:  # the Conflict validators call these while a Conflict is being built
     from .conflict import Conflict
@@ -60,7 +60,7 @@ def pattern_constraints(
         out = []
         for name, raw in pattern.items():
             if name not in index:
-                raise ModelError(f"unknown option {name!r}", (*loc, name))
+                raise ModelError(f"unknown option {name!r}{name_hint(name, index)}", (*loc, name))
             k = index[name]
             out.append((k, option_value(raw, conflict.options[k].top, name, (*loc, name))))
         if not out:

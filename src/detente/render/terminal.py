@@ -38,6 +38,26 @@ def state_summary(result: StabilityResult, state: int) -> str:
 
 
 # -- strategies, uncertainty, diagnosis, design, hypergames ------------------------------------
+def coverage_note(uncovered: np.ndarray, shown: int = 5) -> str | None:
+    """One line for the states no outcome covers (``uncovered`` 0-based), or None.
+
+    >>> coverage_note(np.array([11, 39, 40, 41, 50, 60, 70]))
+    "note: states 12, 40, 41, 42, 51 and 2 more match no outcome; they show as 'other'"
+    >>> coverage_note(np.array([3]))
+    "note: state 4 matches no outcome; it shows as 'other'"
+    >>> coverage_note(np.array([], dtype=int)) is None
+    True
+    """
+    if uncovered.size == 0:
+        return None
+    numbers = [str(int(s) + 1) for s in uncovered[:shown]]
+    if uncovered.size > shown:
+        numbers.append(f"{uncovered.size - shown:,} more")
+    if uncovered.size == 1:
+        return f"note: state {numbers[0]} matches no outcome; it shows as 'other'"
+    return f"note: states {join_words(numbers)} match no outcome; they show as 'other'"
+
+
 def probability_text(x: float) -> str:
     """A probability for a table: two decimals, '<0.01' for small but possible, '0' for none."""
     if x == 0:
@@ -130,6 +150,15 @@ def print_sweep(result: SweepResult, *, console: Console | None = None) -> None:
         "Each cell: the outcomes of the equilibria reachable from the status quo (with the"
         " level applied); dimmed, the outcomes of all equilibria."
     )
+    if result.overridden is not None:
+        # Said, not silent: the rows are not the strategy as the model writes it.
+        own = f"{result.option}={result.level_text(result.overridden)}"
+        console.print(
+            f"Note: {result.within!r} sets {own} itself; each row replaces it with the row's"
+            " level.",
+            markup=False,
+            highlight=False,
+        )
 
 
 def print_uncertainty(

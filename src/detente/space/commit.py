@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DetenteError, ModelError
+from ..errors import DetenteError, ModelError, name_hint
 from ..model.conflict import Condition, Conflict, Strategy
 from ..model.values import pattern_constraints
 from ..words import value_text
@@ -65,8 +65,8 @@ def commitment_of(
         for k, candidate in enumerate(conflict.strategies):
             if candidate.name == strategy:
                 return commitment_of(conflict, candidate, ("strategies", k))
-        known = ", ".join(s.name for s in conflict.strategies) or "none"
-        raise DetenteError(f"unknown strategy {strategy!r} (strategies: {known})")
+        hint = name_hint(strategy, [s.name for s in conflict.strategies], "strategies")
+        raise DetenteError(f"unknown strategy {strategy!r}{hint}")
     if isinstance(strategy, Mapping):
         if "commit" in strategy:
             strategy = Strategy.model_validate(dict(strategy))
