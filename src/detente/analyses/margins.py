@@ -46,6 +46,7 @@ import numpy as np
 from ..errors import DetenteError
 from ..model.conflict import Conflict
 from ..space.state_space import StateSpace, as_space
+from .presenting import present
 from .stability import concept_name, stable_for
 
 __all__ = ["MarginResult", "adjacent_swaps", "stability_margins"]
@@ -110,18 +111,10 @@ class MarginResult:
 
     def to_frame(self):  # -> pandas.DataFrame
         """One row per state: label, equilibrium, margin, and the margin per searched DM."""
-        import pandas as pd
+        return present(self, "to_frame")
 
-        space = self.space
-        data: dict[str, Any] = {
-            "state": np.arange(1, space.n_states + 1),
-            "label": space.labels,
-            "equilibrium": self.equilibrium,
-            "margin": self.state_margin(),
-        }
-        for dm in self.dms:
-            data[dm] = self.margin[space.dm_names.index(dm)]
-        return pd.DataFrame(data).set_index("state")
+    def _repr_html_(self) -> str:
+        return present(self, "_repr_html_")
 
 
 def _json_margin(value: int) -> int | None:

@@ -44,6 +44,8 @@ RENDERERS: dict[str, str] = {
     _A + "coalitions.CoalitionStability._repr_html_": _FRAMES + "coalition_stability_html",
     _A + "coalitions.CoalitionReport.to_frame": _FRAMES + "coalition_report_frame",
     _A + "coalitions.CoalitionReport._repr_html_": _FRAMES + "coalition_report_html",
+    _A + "margins.MarginResult.to_frame": _FRAMES + "margins_frame",
+    _A + "margins.MarginResult._repr_html_": _FRAMES + "margins_html",
     _A + "graph.TransitionGraph.to_graphml": _FILES + "graphml_text",
     _A + "graph.TransitionGraph.to_dot": _FILES + "dot_text",
     _A + "graph.TransitionGraph.write": _FILES + "write_graph",

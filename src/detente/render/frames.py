@@ -26,6 +26,7 @@ from ..analyses.design import DesignResult
 from ..analyses.explain import Explanation
 from ..analyses.hypergame import Correction, HypergameResult
 from ..analyses.inverse import InverseResult
+from ..analyses.margins import MarginResult
 from ..analyses.paths import Evolution, StatusQuoResult
 from ..analyses.stability import StabilityResult
 from ..analyses.strategies import ComparisonResult, StrategyReport, SweepResult
@@ -347,3 +348,22 @@ def coalition_report_frame(result: CoalitionReport) -> pd.DataFrame:
 def coalition_report_html(result: CoalitionReport) -> str:
     head = "".join(f"<p>{html.escape(line)}</p>" for line in result.sentences()[:2])
     return head + coalition_report_frame(result)._repr_html_()
+
+
+# -- stability margins (analyses/margins.py) -----------------------------------------------------
+def margins_frame(result: MarginResult) -> pd.DataFrame:
+    """One row per state: label, equilibrium, margin, and the margin per searched DM."""
+    space = result.space
+    data: dict[str, Any] = {
+        "state": np.arange(1, space.n_states + 1),
+        "label": space.labels,
+        "equilibrium": result.equilibrium,
+        "margin": result.state_margin(),
+    }
+    for dm in result.dms:
+        data[dm] = result.margin[space.dm_names.index(dm)]
+    return pd.DataFrame(data).set_index("state")
+
+
+def margins_html(result: MarginResult) -> str:
+    return margins_frame(result)._repr_html_()
