@@ -162,8 +162,17 @@ def sim_stable(
     f, shape = _rank_table(rank, codes, radices)
     varying = _varying_options(f.reshape(shape))
     threshold = rank[src]
-    start_code = codes[uis[col, src]].astype(dtype)
     owners = np.asarray(owners)
+    # The combined state's code: s's, with i's digits as in its improvement s1.  Without
+    # merged states this is s1's code (i's move changes only its own options); a merged
+    # state is represented by one member's code, so s1's representative may differ from s's
+    # in the opponents' digits too, and adding their changes to it could leave the code space.
+    start = codes[src]
+    target = codes[uis[col, src]]
+    for k in np.flatnonzero(owners == dm):
+        weight, radix = int(place[k]), int(radices[k])
+        start = start + ((target // weight) % radix - (start // weight) % radix) * weight
+    start_code = start.astype(dtype)
     opponents = [
         (j, options)
         for j in range(len(moves))
