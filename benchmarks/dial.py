@@ -27,9 +27,13 @@ import argparse
 import json
 import random
 import resource
-import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from engine import run_measurement  # the one way a benchmark measures in a fresh process
 
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ")
 DIAL = "sanctions"
@@ -163,15 +167,7 @@ def measure_strategies(n_binary: int) -> dict:
 
 
 def run_child(args: list[str], timeout: float = 1800) -> dict | None:
-    cmd = [sys.executable, __file__, "--one", *args]
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True)
-    except subprocess.TimeoutExpired:
-        return None
-    except subprocess.CalledProcessError as exc:
-        print(exc.stderr, file=sys.stderr)
-        return None
-    return json.loads(out.stdout)
+    return run_measurement(__file__, ["--one", *args], timeout)
 
 
 def main() -> None:

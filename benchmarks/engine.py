@@ -202,15 +202,11 @@ def threshold_table(n_options: int = 18, repeats: int = 3) -> list[tuple[float, 
     return rows
 
 
-def run_child(
-    n_options: int,
-    concepts: list[str],
-    timeout: float = 900,
-    case: str = "reversible",
-    before: bool = False,
-) -> dict | None:
-    flags = ["--case", case] + (["--padded-fallback"] if before else [])
-    cmd = [sys.executable, __file__, *flags, "--one", str(n_options), *concepts]
+def run_measurement(script: str, args: list[str], timeout: float | None) -> dict | None:
+    """Run a benchmark ``script`` with ``args`` in a fresh interpreter (so that its peak
+    memory is its own) and return the JSON it prints; None when it times out or fails (its
+    stderr is shown).  Every benchmark of this folder measures through it."""
+    cmd = [sys.executable, script, *args]
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True)
     except subprocess.TimeoutExpired:
@@ -219,6 +215,17 @@ def run_child(
         print(exc.stderr, file=sys.stderr)
         return None
     return json.loads(out.stdout)
+
+
+def run_child(
+    n_options: int,
+    concepts: list[str],
+    timeout: float = 900,
+    case: str = "reversible",
+    before: bool = False,
+) -> dict | None:
+    flags = ["--case", case] + (["--padded-fallback"] if before else [])
+    return run_measurement(__file__, [*flags, "--one", str(n_options), *concepts], timeout)
 
 
 def reference_speedup(n_options: int = 12) -> list[tuple[str, float, float]]:

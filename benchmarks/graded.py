@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -76,15 +75,10 @@ def measure_one(n_options: int, concept: str) -> dict:
 
 
 def run_child(n_options: int, concept: str, timeout: float = 170) -> dict | None:
-    cmd = [sys.executable, __file__, "--one", str(n_options), concept]
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True)
-    except subprocess.TimeoutExpired:
-        return None
-    except subprocess.CalledProcessError as exc:
-        print(exc.stderr, file=sys.stderr)
-        return None
-    return json.loads(out.stdout)
+    sys.path.insert(0, str(HERE))
+    from engine import run_measurement  # the sibling benchmark's runner
+
+    return run_measurement(__file__, ["--one", str(n_options), concept], timeout)
 
 
 def main() -> None:

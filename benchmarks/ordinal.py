@@ -15,11 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 
-from engine import random_conflict  # the benchmark conflicts of benchmarks/engine.py
+from engine import random_conflict, run_measurement  # benchmarks/engine.py's conflicts
 
 FAMILY = {
     "Nash": ["Nash_a", "Nash_c"],
@@ -62,9 +61,9 @@ def main() -> None:
         print(json.dumps(measure(args.one)))
         return
     for exp in args.sizes:
-        command = [sys.executable, __file__, "--one", str(exp)]
-        out = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
-        result = json.loads(out.stdout)
+        result = run_measurement(__file__, ["--one", str(exp)], None)
+        if result is None:
+            raise SystemExit(f"the 2^{exp}-state run failed")
         times = result["times"]
         print(f"\n2^{exp} = {result['states']:,} states, peak {result['peak_mib']:.0f} MiB")
         print("| concept | seconds | x simple |")

@@ -17,14 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine import random_conflict  # the engine benchmark's conflicts
+from engine import random_conflict, run_measurement  # the engine benchmark's conflicts
 
 MIXED = "DM1=Nash, DM2=GMR, DM3=SMR, DM4=SEQ, DM5=SEQ"
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ", MIXED)
@@ -62,14 +61,9 @@ def main() -> None:
     for exp in (16, 20):
         if exp > args.max_exp:
             continue
-        run = subprocess.run(
-            [sys.executable, __file__, "--one", str(exp)],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=True,
-        )
-        row = json.loads(run.stdout)
+        row = run_measurement(__file__, ["--one", str(exp)], 180)
+        if row is None:
+            raise SystemExit(f"the 2^{exp}-state run failed or took over 180 s")
         s = row["seconds"]
         cells = " | ".join(f"{s[c]:.2f} s" for c in CONCEPTS)
         print(f"| 2^{exp} | {cells} | {s[MIXED] / s['SEQ']:.2f} | {row['peak_mib']:.0f} |")

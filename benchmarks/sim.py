@@ -21,14 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine import random_conflict  # the same random conflicts as the engine benchmark
+from engine import random_conflict, run_measurement  # the engine benchmark's conflicts
 
 
 def measure_one(n_options: int, n_dms: int) -> dict:
@@ -56,15 +55,7 @@ def measure_one(n_options: int, n_dms: int) -> dict:
 
 
 def run_child(n_options: int, n_dms: int, timeout: float) -> dict | None:
-    cmd = [sys.executable, __file__, "--one", str(n_options), str(n_dms)]
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True)
-    except subprocess.TimeoutExpired:
-        return None
-    except subprocess.CalledProcessError as exc:
-        print(exc.stderr, file=sys.stderr)
-        return None
-    return json.loads(out.stdout)
+    return run_measurement(__file__, ["--one", str(n_options), str(n_dms)], timeout)
 
 
 def main() -> None:
