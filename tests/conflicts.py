@@ -19,11 +19,14 @@ which keeps generation fast while small failing examples still shrink fully.
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
+import yaml
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from detente.model.conflict import Conflict
@@ -34,6 +37,25 @@ from .reference import NaiveModel, enumerate_feasible, feasible_combos, naive_mo
 MAX_COMBINATIONS = 256
 #: Rankings and payoffs over at most this many states are drawn value by value (shrinkable).
 DRAWN_PREFERENCES_UP_TO = 16
+
+#: ``DETENTE_PROPERTY_SCALE`` multiplies every property test's number of examples
+#: (default 1), e.g. ``DETENTE_PROPERTY_SCALE=10`` for a long hunt.
+SCALE = float(os.environ.get("DETENTE_PROPERTY_SCALE", "1"))
+
+
+def examples(n: int) -> settings:
+    """Settings for a property test with about ``n`` examples (times the scale)."""
+    return settings(
+        max_examples=max(1, round(n * SCALE)),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+def reproducer(data: dict[str, Any]) -> str:
+    """The model as YAML, to paste into a file when a property fails."""
+    return yaml.safe_dump({"format": "detente/1", **data}, sort_keys=False)
+
 
 T = TypeVar("T")
 

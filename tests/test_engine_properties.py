@@ -17,12 +17,10 @@ For every random conflict drawn by :mod:`tests.conflicts`:
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
-import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict
@@ -30,23 +28,7 @@ from detente.model.conflict import Conflict
 from detente.space.state_space import StateSpace, dense_rank
 
 from . import reference
-from .conflicts import conflict_data, dial_conflicts
-
-SCALE = float(os.environ.get("DETENTE_PROPERTY_SCALE", "1"))
-
-
-def examples(n: int) -> settings:
-    """Settings for a property test with about ``n`` examples (times the scale)."""
-    return settings(
-        max_examples=max(1, round(n * SCALE)),
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-
-
-def reproducer(data: dict[str, Any]) -> str:
-    """The model as YAML, to paste into a file when a property fails."""
-    return yaml.safe_dump({"format": "detente/1", **data}, sort_keys=False)
+from .conflicts import conflict_data, dial_conflicts, examples, reproducer
 
 
 def compare_stability(

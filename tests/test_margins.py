@@ -11,13 +11,12 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from detente import compile_conflict, load_case
@@ -28,21 +27,12 @@ from detente.errors import DetenteError
 from detente.model.conflict import Conflict
 
 from . import reference
-from .conflicts import conflict_data
+from .conflicts import conflict_data, examples
 
-SCALE = float(os.environ.get("DETENTE_PROPERTY_SCALE", "1"))
 CONCEPTS = ("Nash", "GMR", "SMR", "SEQ")
 
 
-def budget(n: int) -> settings:
-    """About ``n`` examples, times DETENTE_PROPERTY_SCALE."""
-    slow = [HealthCheck.too_slow, HealthCheck.data_too_large]
-    return settings(
-        max_examples=max(1, round(n * SCALE)), deadline=None, suppress_health_check=slow
-    )
-
-
-@budget(60)
+@examples(60)
 @given(
     conflict_data(max_dms=3, max_options=3, merge=False),
     st.sampled_from(CONCEPTS),
@@ -60,7 +50,7 @@ def test_margins_match_definition(data: dict[str, Any], concept: str, depth: int
         assert result.margin[dm].tolist() == expected, (space.dm_names[dm], concept)
 
 
-@budget(30)
+@examples(30)
 @given(
     conflict_data(max_dms=3, max_options=3, merge=False, forms=("ranking", "payoffs")),
     st.sampled_from(CONCEPTS),

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -20,7 +19,7 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict, load_case
@@ -33,26 +32,13 @@ from detente.errors import ModelError
 from detente.model.conflict import Conflict
 
 from . import reference
+from .conflicts import examples, reproducer
 from .ordinal_conflicts import ordinal_conflict_data
-
-SCALE = float(os.environ.get("DETENTE_PROPERTY_SCALE", "1"))
 
 UNKNOWN = [f"{c}_{x}" for c in ("Nash", "GMR", "SMR", "SEQ") for x in "abcd"]
 STRENGTH = [f"{c}_{s}" for c in ("GMR", "SMR", "SEQ") for s in ("strong", "weak")]
 HYBRID = [f"{c}_{x}_strong" for c in ("GMR", "SMR", "SEQ") for x in "ac"]
 ALL = UNKNOWN + STRENGTH + HYBRID
-
-
-def examples(n: int) -> settings:
-    return settings(
-        max_examples=max(1, round(n * SCALE)),
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-
-
-def reproducer(data: dict[str, Any]) -> str:
-    return yaml.safe_dump({"format": "detente/1", **data}, sort_keys=False)
 
 
 def assert_definitions(data: dict[str, Any], concepts: list[str]) -> None:

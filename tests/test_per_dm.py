@@ -13,13 +13,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from detente import analyze, compile_conflict, load_case
@@ -31,17 +30,7 @@ from detente.errors import ModelError
 from detente.model.conflict import Conflict
 
 from . import reference
-from .conflicts import conflict_data
-
-SCALE = float(os.environ.get("DETENTE_PROPERTY_SCALE", "1"))
-SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
-
-
-def examples(n: int) -> settings:
-    """About ``n`` examples, times DETENTE_PROPERTY_SCALE."""
-    return settings(
-        max_examples=max(1, round(n * SCALE)), deadline=None, suppress_health_check=SLOW_OK
-    )
+from .conflicts import conflict_data, examples
 
 
 @st.composite
